@@ -1,0 +1,55 @@
+// Where an instance of the local mail stack lives and which ports it uses.
+// Two instances ("demo" and "test") run side by side without colliding: each has its own
+// state folder under .devstack/ and its own block of ports.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const DEFAULT_PORT_BASE = { demo: 7100, test: 7200 };
+
+// Offsets inside an instance's block of ports.
+const PORT_OFFSETS = {
+  app: 0, // the Next.js server
+  imap: 1, // Dovecot IMAP (plain on loopback)
+  lmtp: 2, // Dovecot LMTP, used by the SMTP server for local delivery
+  smtp: 3, // SMTP submission with AUTH
+  ldap: 4, // slapd
+  pkiHttp: 5, // CRL and CA certificates (AIA caIssuers) over HTTP
+  ocsp: 6, // openssl ocsp responder
+  auth: 7, // Dovecot auth service (SASL for the SMTP server)
+};
+
+/**
+ * @param {string} [name] instance name: "demo" (default) or "test", or any [a-z0-9-]+ name
+ * @param {NodeJS.ProcessEnv} [env]
+ */
+export function resolveInstance(name = 'demo', env = process.env) {
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad instance name "${name}"`);
+  const envBase = env.SEALPOST_STACK_PORT_BASE;
+  let base = DEFAULT_PORT_BASE[name] ?? 7300;
+  if (envBase !== undefined && envBase !== '') {
+    base = Number(envBase);
+    if (!Number.isInteger(base) || base < 1024 || base > 65000) {
+      throw new Error(`SEALPOST_STACK_PORT_BASE must be an integer from 1024 to 65000, got "${envBase}"`);
+    }
+  }
+  const ports = Object.fromEntries(Object.entries(PORT_OFFSETS).map(([k, off]) => [k, base + off]));
+  const stateDir = path.join(REPO_ROOT, '.devstack', name);
+  return {
+    name,
+    host: '127.0.0.1',
+    /** @type {Record<keyof typeof PORT_OFFSETS, number>} */
+    ports,
+    stateDir,
+    dirs: {
+      run: path.join(stateDir, 'run'), // pid files, sockets
+      log: path.join(stateDir, 'log'),
+      dovecot: path.join(stateDir, 'dovecot'),
+      mail: path.join(stateDir, 'mail'),
+      ldap: path.join(stateDir, 'ldap'),
+      pki: path.join(stateDir, 'pki'),
+      smtp: path.join(stateDir, 'smtp'),
+    },
+  };
+}
