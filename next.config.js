@@ -1,6 +1,8 @@
 // @ts-check
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // The test run builds into its own folder so it never rebuilds under a running demo.
+  distDir: process.env.SEALPOST_DIST_DIR || '.next',
   reactStrictMode: true,
   poweredByHeader: false,
   // imapflow and friends are Node-only: keep them out of the bundler and load them at run time.
