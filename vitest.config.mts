@@ -1,13 +1,16 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
 
 // Two tiers: unit tests sit beside their source; integration tests run against the real local
 // mail stack (started by scripts/test.mjs, instance "test") and live under tests/integration.
 export default defineConfig({
   resolve: {
     alias: {
-      '@': path.resolve(__dirname),
-      'server-only': path.resolve(__dirname, 'tests/support/empty-module.ts'),
+      '@': root,
+      'server-only': path.join(root, 'tests/support/empty-module.ts'),
     },
   },
   test: {

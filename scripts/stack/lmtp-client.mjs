@@ -1,0 +1,136 @@
+// A minimal LMTP client (RFC 2033) that hands a message to Dovecot byte for byte: the only
+// change on the wire is the transparency dot-stuffing of RFC 5321 §4.5.2, which the server undoes.
+import net from 'node:net';
+
+/**
+ * Delivers `message` to each recipient. Resolves with one result per recipient (LMTP answers
+ * DATA once per accepted recipient); rejects only when the session itself fails.
+ * @param {{ host: string, port: number, from: string, recipients: string[], message: Buffer,
+ *           timeoutMs?: number }} options
+ * @returns {Promise<{ recipient: string, code: number, text: string }[]>}
+ */
+export async function lmtpDeliver({ host, port, from, recipients, message, timeoutMs = 30000 }) {
+  const conn = await openConnection(host, port, timeoutMs);
+  try {
+    await conn.expect(220);
+    await conn.command('LHLO sealpost-stack.localhost', 250);
+    await conn.command(`MAIL FROM:<${from}>`, 250);
+    const results = [];
+    const accepted = [];
+    for (const rcpt of recipients) {
+      const reply = await conn.command(`RCPT TO:<${rcpt}>`);
+      if (reply.code === 250) accepted.push(rcpt);
+      else results.push({ recipient: rcpt, code: reply.code, text: reply.text });
+    }
+    if (accepted.length > 0) {
+      await conn.command('DATA', 354);
+      conn.write(dotStuff(message));
+      for (const rcpt of accepted) {
+        const reply = await conn.read();
+        results.push({ recipient: rcpt, code: reply.code, text: reply.text });
+      }
+    }
+    await conn.command('QUIT').catch(() => {});
+    return results;
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * Escapes lines that start with "." and appends the end-of-data marker. A message that does not
+ * end with CRLF gets one before the marker, as the protocol requires.
+ * @param {Buffer} message
+ */
+export function dotStuff(message) {
+  const parts = [];
+  let start = 0;
+  if (message[0] === 0x2e) parts.push(Buffer.from('.'));
+  for (let i = 0; i < message.length; i++) {
+    if (message[i] === 0x0a && message[i + 1] === 0x2e) {
+      parts.push(message.subarray(start, i + 1), Buffer.from('.'));
+      start = i + 1;
+    }
+  }
+  parts.push(message.subarray(start));
+  const endsWithCrlf = message.length >= 2 && message[message.length - 2] === 0x0d && message[message.length - 1] === 0x0a;
+  parts.push(Buffer.from(endsWithCrlf ? '.\r\n' : '\r\n.\r\n'));
+  return Buffer.concat(parts);
+}
+
+function openConnection(host, port, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host, port });
+    sock.setTimeout(timeoutMs);
+    let buffer = '';
+    let waiter = null;
+    let failure = null;
+    const fail = (err) => {
+      failure = err;
+      if (waiter) waiter.reject(err);
+      waiter = null;
+    };
+    sock.on('timeout', () => {
+      fail(new Error('LMTP server timed out'));
+      sock.destroy();
+    });
+    sock.on('error', (e) => fail(new Error(`LMTP: ${e.message}`)));
+    sock.on('close', () => fail(new Error('LMTP connection closed')));
+    sock.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      pump();
+    });
+
+    // A reply is complete at a line "NNN text" (multi-line replies use "NNN-text").
+    function takeReply() {
+      const lines = [];
+      let pos = 0;
+      for (;;) {
+        const nl = buffer.indexOf('\r\n', pos);
+        if (nl < 0) return null;
+        const line = buffer.slice(pos, nl);
+        lines.push(line);
+        pos = nl + 2;
+        if (line[3] !== '-') {
+          buffer = buffer.slice(pos);
+          return { code: Number(line.slice(0, 3)), text: lines.map((l) => l.slice(4)).join('\n') };
+        }
+      }
+    }
+    function pump() {
+      if (!waiter) return;
+      const reply = takeReply();
+      if (reply) {
+        const w = waiter;
+        waiter = null;
+        w.resolve(reply);
+      }
+    }
+    const read = () =>
+      new Promise((res, rej) => {
+        if (failure) return rej(failure);
+        waiter = { resolve: res, reject: rej };
+        pump();
+      });
+    const conn = {
+      read,
+      write: (data) => sock.write(data),
+      async expect(code) {
+        const reply = await read();
+        if (reply.code !== code) throw new Error(`LMTP: expected ${code}, got ${reply.code} ${reply.text}`);
+        return reply;
+      },
+      async command(line, code) {
+        sock.write(`${line}\r\n`);
+        const reply = await read();
+        if (code !== undefined && reply.code !== code) {
+          throw Object.assign(new Error(`LMTP ${line.split(' ')[0]}: ${reply.code} ${reply.text}`), { reply });
+        }
+        return reply;
+      },
+      close: () => sock.destroy(),
+    };
+    sock.once('connect', () => resolve(conn));
+    sock.once('error', reject);
+  });
+}
