@@ -94,6 +94,8 @@ default_login_user = ${acc.loginUser}
 first_valid_uid = 1
 first_valid_gid = 1
 mail_location = maildir:~/Maildir
+# A throwaway development stack: no fsync per message (appending 100,000 messages stays fast).
+mail_fsync = never
 mail_privileged_group =
 # "alice" and "alice@sealpost.test" are the same login.
 auth_username_format = %Ln
