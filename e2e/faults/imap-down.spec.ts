@@ -11,7 +11,7 @@ test('login while the IMAP server is down says so, and works again once it is ba
     await page.getByRole('textbox', { name: 'Username' }).fill('alice');
     await page.getByLabel('Password').fill('alice-pass');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    const alert = page.getByRole('alert');
+    const alert = page.getByRole('form', { name: 'Sign in' }).getByRole('alert');
     await expect(alert).toContainText('The mail server cannot be reached');
     await expect(alert).not.toContainText('Wrong username or password');
   } finally {

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { DEMO_DOMAIN } from './demo-users.mjs';
 import { startDovecot, stopDovecot } from './dovecot.mjs';
 import { startLdap, stopLdap, LDAP_BASE_DN } from './ldap.mjs';
 import { ensurePki } from './pki.mjs';
@@ -75,6 +76,7 @@ export function appEnv(inst, pki) {
     SEALPOST_LDAP_BASE_DN: LDAP_BASE_DN,
     SEALPOST_TRUST_ANCHORS: pki.trustAnchors,
     SEALPOST_SESSION_SECRET: sessionSecret(inst),
+    SEALPOST_MAIL_DOMAIN: DEMO_DOMAIN,
   };
 }
 

@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+
+import { signIn } from '../support/login';
+
+test('the Inbox lists the newest message first, and many rows', async ({ page }) => {
+  await signIn(page, 'bob');
+  const list = page.getByRole('listbox', { name: 'Messages' });
+  const first = list.getByRole('option').first();
+  await expect(first).toContainText('Welcome to Sealpost, Bob!');
+  await expect(first.getByRole('img', { name: 'Unread' })).toBeVisible();
+  expect(await list.getByRole('option').count()).toBeGreaterThanOrEqual(100);
+  // Dates run from newest to oldest.
+  const dates = await list.locator('time').evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute('datetime') ?? '')));
+  expect(dates).toEqual([...dates].sort((a, b) => b - a));
+});
+
+test('scrolling to the end of the list loads older messages', async ({ page }) => {
+  await signIn(page, 'carol');
+  const list = page.getByRole('listbox', { name: 'Messages' });
+  await expect(list.getByRole('option')).toHaveCount(100);
+  await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect.poll(() => list.getByRole('option').count()).toBeGreaterThan(100);
+});
+
+test('non-ASCII senders and subjects are shown decoded', async ({ page }) => {
+  await signIn(page, 'alice');
+  const list = page.getByRole('listbox', { name: 'Messages' });
+  await expect(list.getByText(/[ØøÜüÖöŁłŻżÑñ]/).first()).toBeVisible();
+  await expect(list.getByText('=?UTF-8?')).toHaveCount(0);
+});

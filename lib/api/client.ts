@@ -1,0 +1,39 @@
+// The browser's typed access to the app's API. Errors arrive as ApiRequestError with the
+// server's code and its user-safe message.
+import type { ApiError, ApiErrorCode, Folder, MessagePage, SessionInfo } from './types';
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly code: ApiErrorCode | 'network',
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: { 'Content-Type': 'application/json', ...init?.headers }, credentials: 'same-origin' });
+  } catch {
+    throw new ApiRequestError('network', 'Sealpost cannot be reached. Check your connection.', 0);
+  }
+  if (res.status === 204) return undefined as T;
+  const body = (await res.json().catch(() => null)) as T | ApiError | null;
+  if (!res.ok) {
+    const err = (body as ApiError | null)?.error;
+    throw new ApiRequestError(err?.code ?? 'internal', err?.message ?? 'Something went wrong on the server.', res.status);
+  }
+  return body as T;
+}
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<SessionInfo>('/api/session', { method: 'POST', body: JSON.stringify({ username, password }) }),
+  logout: () => request<void>('/api/session', { method: 'DELETE' }),
+  folders: () => request<{ folders: Folder[] }>('/api/folders'),
+  messages: (folder: string, offset: number, limit: number) =>
+    request<MessagePage>(`/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit) })}`),
+};

@@ -1,0 +1,59 @@
+// Wire shapes of the app's HTTP API, shared by the route handlers and the browser.
+
+/** Every error the API answers with; the browser shows `message`, tests match `code`. */
+export type ApiErrorCode =
+  | 'bad-request'
+  | 'not-signed-in'
+  | 'auth-failed'
+  | 'too-many-attempts'
+  | 'imap-unavailable'
+  | 'folder-not-found'
+  | 'internal';
+
+export interface ApiError {
+  error: { code: ApiErrorCode; message: string };
+}
+
+export interface SessionInfo {
+  username: string;
+  email: string;
+}
+
+export type SpecialUse = 'inbox' | 'drafts' | 'sent' | 'archive' | 'junk' | 'trash';
+
+export interface Folder {
+  /** Full IMAP path (Unicode); the key for every other call. */
+  path: string;
+  name: string;
+  delimiter: string;
+  specialUse: SpecialUse | null;
+  unread: number;
+  total: number;
+  /** Nesting depth in the folder tree (0 for top level). */
+  depth: number;
+}
+
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+export interface MessageSummary {
+  uid: number;
+  from: MailAddress | null;
+  to: MailAddress[];
+  subject: string;
+  /** ISO 8601: the Date header, else the arrival time. */
+  date: string;
+  size: number;
+  seen: boolean;
+  flagged: boolean;
+  hasAttachment: boolean;
+}
+
+export interface MessagePage {
+  folder: string;
+  total: number;
+  offset: number;
+  messages: MessageSummary[];
+}
