@@ -10,6 +10,10 @@ import net from 'node:net';
  * @returns {Promise<{ recipient: string, code: number, text: string }[]>}
  */
 export async function lmtpDeliver({ host, port, from, recipients, message, timeoutMs = 30000 }) {
+  // An address is spliced into a command line: CR, LF or angle brackets would forge commands.
+  for (const address of [from, ...recipients]) {
+    if (/[\r\n<>]/.test(address)) throw new Error(`LMTP: refusing the address ${JSON.stringify(address)}`);
+  }
   const conn = await openConnection(host, port, timeoutMs);
   try {
     await conn.expect(220);
@@ -38,25 +42,31 @@ export async function lmtpDeliver({ host, port, from, recipients, message, timeo
 }
 
 /**
- * Escapes lines that start with "." and appends the end-of-data marker. A message that does not
- * end with CRLF gets one before the marker, as the protocol requires.
+ * Escapes every line that starts with "." (RFC 5321 §4.5.2) and appends the end-of-data line.
+ * A "line" starts after any LF, bare or not: Dovecot's DATA reader strips the escape dot there
+ * too, so a bare LF passes through unchanged. The end marker needs a preceding line end; only a
+ * message without a final LF gets CRLF added (the protocol cannot carry one without it).
  * @param {Buffer} message
  */
 export function dotStuff(message) {
   const parts = [];
   let start = 0;
-  if (message[0] === 0x2e) parts.push(Buffer.from('.'));
-  for (let i = 0; i < message.length; i++) {
-    if (message[i] === 0x0a && message[i + 1] === 0x2e) {
-      parts.push(message.subarray(start, i + 1), Buffer.from('.'));
+  if (message[0] === 0x2e) parts.push(DOT);
+  for (let i = message.indexOf(0x0a); i >= 0; i = message.indexOf(0x0a, i + 1)) {
+    if (message[i + 1] === 0x2e) {
+      parts.push(message.subarray(start, i + 1), DOT);
       start = i + 1;
     }
   }
   parts.push(message.subarray(start));
-  const endsWithCrlf = message.length >= 2 && message[message.length - 2] === 0x0d && message[message.length - 1] === 0x0a;
-  parts.push(Buffer.from(endsWithCrlf ? '.\r\n' : '\r\n.\r\n'));
+  const endsWithLf = message.length > 0 && message[message.length - 1] === 0x0a;
+  parts.push(message.length === 0 || endsWithLf ? END_LINE : CRLF_END_LINE);
   return Buffer.concat(parts);
 }
+
+const DOT = Buffer.from('.');
+const END_LINE = Buffer.from('.\r\n');
+const CRLF_END_LINE = Buffer.from('\r\n.\r\n');
 
 function openConnection(host, port, timeoutMs) {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
-// Runs scripts/stack/smtp-server.mjs as a daemon of the stack.
+// Runs scripts/stack/smtp-server.mjs as a daemon of the stack. It needs Dovecot (auth and LMTP)
+// only per message, so it may start first; stack.mjs starts it after Dovecot anyway.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -6,6 +7,7 @@ import { startDaemon, stopDaemon } from './processes.mjs';
 
 const SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'smtp-server.mjs');
 
+/** @param {ReturnType<import('./instance.mjs').resolveInstance>} inst */
 export function startSmtp(inst) {
   return startDaemon(inst, {
     name: 'smtp',
@@ -15,6 +17,7 @@ export function startSmtp(inst) {
   });
 }
 
+/** @param {ReturnType<import('./instance.mjs').resolveInstance>} inst */
 export function stopSmtp(inst) {
   return stopDaemon(inst, 'smtp');
 }

@@ -42,22 +42,32 @@ function trickyMessage(id: string): Buffer {
   return Buffer.from(lines.join('\r\n'), 'utf8');
 }
 
-async function fetchByMessageId(user: string, pass: string, id: string): Promise<Buffer | null> {
+/** Every copy of the message with this Message-ID in the user's INBOX, as raw bytes. */
+async function fetchByMessageId(user: string, pass: string, id: string): Promise<Buffer[]> {
   const client = new ImapFlow({ host: stack.host, port: stack.ports.imap, secure: false, auth: { user, pass }, logger: false });
   await client.connect();
   try {
     const lock = await client.getMailboxLock('INBOX');
     try {
       const uids = await client.search({ header: { 'message-id': `<${id}@sealpost.test>` } }, { uid: true });
-      if (!uids || uids.length === 0) return null;
-      const msg = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
-      return msg ? (msg.source ?? null) : null;
+      if (!uids || uids.length === 0) return [];
+      const found: Buffer[] = [];
+      for await (const msg of client.fetch(uids, { source: true }, { uid: true })) {
+        if (msg.source) found.push(msg.source);
+      }
+      return found;
     } finally {
       lock.release();
     }
   } finally {
     await client.logout();
   }
+}
+
+function simpleMessage(id: string, to: string): Buffer {
+  return Buffer.from(
+    `From: alice@sealpost.test\r\nTo: ${to}\r\nSubject: ${id}\r\nMessage-ID: <${id}@sealpost.test>\r\n\r\nHello.\r\n`,
+  );
 }
 
 describe('SMTP submission delivers into Dovecot byte for byte', () => {
@@ -78,11 +88,47 @@ describe('SMTP submission delivers into Dovecot byte for byte', () => {
     expect((await smtp.send('RCPT TO:<bob@sealpost.test>')).code).toBe(250);
     expect((await smtp.data(message)).code).toBe(250);
 
-    const delivered = await fetchByMessageId('bob', 'bob-pass', id);
-    expect(delivered).not.toBeNull();
+    const [delivered] = await fetchByMessageId('bob', 'bob-pass', id);
+    expect(delivered).toBeDefined();
+    // Dovecot's only addition is its trace header; lmtp_hdr_delivery_address = none and
+    // lmtp_add_received_header = no keep Delivered-To and Received out.
     const trace = delivered!.subarray(0, delivered!.length - message.length).toString('latin1');
-    expect(trace).toMatch(/^Return-Path: <alice@sealpost\.test>\r\n$/);
+    expect(trace).toBe('Return-Path: <alice@sealpost.test>\r\n');
     expect(delivered!.subarray(delivered!.length - message.length).equals(message)).toBe(true);
+  });
+
+  it('delivers one copy to each recipient, even one named twice', async () => {
+    const id = crypto.randomUUID();
+    const smtp = await connect();
+    expect((await smtp.authLogin('alice@sealpost.test', 'alice-pass')).code).toBe(235);
+    expect((await smtp.send('MAIL FROM:<>')).code).toBe(250);
+    for (const rcpt of ['bob@sealpost.test', 'carol@sealpost.test', 'Bob@Sealpost.test']) {
+      expect((await smtp.send(`RCPT TO:<${rcpt}>`)).code).toBe(250);
+    }
+    const message = simpleMessage(id, 'bob@sealpost.test, carol@sealpost.test');
+    expect((await smtp.data(message)).code).toBe(250);
+    for (const [user, pass] of [['bob', 'bob-pass'], ['carol', 'carol-pass']] as const) {
+      const copies = await fetchByMessageId(user, pass, id);
+      expect(copies).toHaveLength(1);
+      expect(copies[0]!.toString('latin1')).toBe(`Return-Path: <>\r\n${message.toString('latin1')}`);
+    }
+  });
+
+  it('advertises SIZE and refuses a larger message with 552', async () => {
+    const smtp = await connect();
+    const limit = Number(/^SIZE (\d+)$/m.exec(smtp.ehlo.text)?.[1]);
+    expect(limit).toBeGreaterThanOrEqual(10 * 1024 * 1024);
+    await smtp.auth('alice', 'alice-pass');
+    expect((await smtp.send(`MAIL FROM:<alice@sealpost.test> SIZE=${limit + 1}`)).code).toBe(552);
+
+    // A client that does not declare the size is stopped after DATA.
+    expect((await smtp.send('MAIL FROM:<alice@sealpost.test>')).code).toBe(250);
+    expect((await smtp.send('RCPT TO:<bob@sealpost.test>')).code).toBe(250);
+    const line = Buffer.from('x'.repeat(998) + '\r\n');
+    const big = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), Buffer.alloc(Math.ceil(limit / 1000) * 1000, line)]);
+    const reply = await smtp.data(big);
+    expect(reply.code).toBe(552);
+    expect(reply.text).toMatch(/too big/i);
   });
 
   it('refuses a wrong password with 535', async () => {
@@ -90,6 +136,11 @@ describe('SMTP submission delivers into Dovecot byte for byte', () => {
     const reply = await smtp.auth('alice', 'not-her-password');
     expect(reply.code).toBe(535);
     expect(reply.text).toMatch(/wrong username or password/i);
+  });
+
+  it('refuses a login at another domain', async () => {
+    const smtp = await connect();
+    expect((await smtp.auth('alice@example.com', 'alice-pass')).code).toBe(535);
   });
 
   it('refuses mail before AUTH', async () => {

@@ -8,14 +8,23 @@ export interface SmtpReply {
 
 export class SmtpTestClient {
   private buffer = '';
-  private waiters: ((r: SmtpReply) => void)[] = [];
+  private waiters: { resolve: (r: SmtpReply) => void; reject: (e: Error) => void }[] = [];
   private replies: SmtpReply[] = [];
+  private failure: Error | null = null;
+  /** The reply to EHLO (its lines name the extensions, e.g. "SIZE 52428800"). */
+  ehlo: SmtpReply = { code: 0, text: '' };
 
   private constructor(private readonly sock: net.Socket) {
     sock.on('data', (chunk) => {
       this.buffer += chunk.toString('latin1');
       this.drain();
     });
+    const fail = (e: Error) => {
+      this.failure ??= e;
+      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+    };
+    sock.on('error', fail);
+    sock.on('close', () => fail(new Error('SMTP connection closed')));
   }
 
   static async connect(port: number, host = '127.0.0.1'): Promise<SmtpTestClient> {
@@ -27,7 +36,7 @@ export class SmtpTestClient {
     const client = new SmtpTestClient(sock);
     const greeting = await client.read();
     if (greeting.code !== 220) throw new Error(`greeting ${greeting.code} ${greeting.text}`);
-    await client.send('EHLO test.localhost');
+    client.ehlo = await client.send('EHLO test.localhost');
     return client;
   }
 
@@ -50,7 +59,7 @@ export class SmtpTestClient {
       if (!done) return;
       this.buffer = this.buffer.slice(pos);
       const waiter = this.waiters.shift();
-      if (waiter) waiter(done);
+      if (waiter) waiter.resolve(done);
       else this.replies.push(done);
     }
   }
@@ -58,7 +67,8 @@ export class SmtpTestClient {
   read(): Promise<SmtpReply> {
     const ready = this.replies.shift();
     if (ready) return Promise.resolve(ready);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   send(line: string): Promise<SmtpReply> {
@@ -66,11 +76,25 @@ export class SmtpTestClient {
     return this.read();
   }
 
+  /** AUTH PLAIN with an initial response (RFC 4954, RFC 4616). */
   auth(user: string, pass: string): Promise<SmtpReply> {
     return this.send(`AUTH PLAIN ${Buffer.from(`\0${user}\0${pass}`).toString('base64')}`);
   }
 
-  /** Sends DATA with RFC 5321 dot-stuffing; `message` must end with CRLF. */
+  /** AUTH LOGIN: username and password each answer a 334 challenge. */
+  async authLogin(user: string, pass: string): Promise<SmtpReply> {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    let reply = await this.send('AUTH LOGIN');
+    if (reply.code !== 334) return reply;
+    reply = await this.send(b64(user));
+    if (reply.code !== 334) return reply;
+    return this.send(b64(pass));
+  }
+
+  /**
+   * Sends DATA with RFC 5321 §4.5.2 dot-stuffing (after every CRLF, as a client must);
+   * `message` must end with CRLF.
+   */
   async data(message: Buffer): Promise<SmtpReply> {
     const start = await this.send('DATA');
     if (start.code !== 354) return start;
@@ -80,7 +104,7 @@ export class SmtpTestClient {
   }
 
   close(): void {
-    this.sock.write('QUIT\r\n');
-    this.sock.end();
+    if (this.sock.destroyed) return;
+    this.sock.end('QUIT\r\n');
   }
 }
