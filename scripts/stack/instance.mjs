@@ -1,6 +1,8 @@
 // Where an instance of the local mail stack lives and which ports it uses.
 // Two instances ("demo" and "test") run side by side without colliding: each has its own
 // state folder under .devstack/ and its own block of ports.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +37,7 @@ export function resolveInstance(name = 'demo', env = process.env) {
     }
   }
   const ports = Object.fromEntries(Object.entries(PORT_OFFSETS).map(([k, off]) => [k, base + off]));
-  const stateDir = path.join(REPO_ROOT, '.devstack', name);
+  const stateDir = path.join(stateBase(env), name);
   return {
     name,
     host: '127.0.0.1',
@@ -52,4 +54,28 @@ export function resolveInstance(name = 'demo', env = process.env) {
       smtp: path.join(stateDir, 'smtp'),
     },
   };
+}
+
+/**
+ * Where instances keep their state: .devstack/ in the checkout, or SEALPOST_STACK_STATE_DIR.
+ * Started by root, Dovecot's mail processes run as an unprivileged user who must walk down to
+ * the state folder; a checkout under a private folder (say /root) gets its state under /var/tmp.
+ */
+function stateBase(env) {
+  if (env.SEALPOST_STACK_STATE_DIR) return path.resolve(env.SEALPOST_STACK_STATE_DIR);
+  const inRepo = path.join(REPO_ROOT, '.devstack');
+  if (process.getuid?.() !== 0 || othersCanEnter(REPO_ROOT)) return inRepo;
+  const tag = crypto.createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12);
+  return path.join('/var/tmp', `sealpost-devstack-${tag}`);
+}
+
+function othersCanEnter(dir) {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      if (!(fs.statSync(d).mode & 0o001)) return false;
+    } catch {
+      return false;
+    }
+    if (d === path.dirname(d)) return true;
+  }
 }
