@@ -7,22 +7,48 @@ import tseslint from 'typescript-eslint';
 
 // The zones of docs/architecture.md, enforced: imports only flow
 // app -> components -> stores -> lib, and app (route handlers) -> server -> lib.
-const zone = (files, banned, why) => ({
+const ZONES = ['app', 'components', 'stores', 'server', 'lib'];
+
+/** Import patterns that reach into `dirs`, by alias or by relative path. */
+const into = (dirs, message) => ({
+  group: dirs.flatMap((dir) => [`@/${dir}`, `@/${dir}/**`, `**/${dir}`, `**/${dir}/**`]),
+  message,
+});
+
+// Configuration is read once, in server/config.ts: process.env is banned elsewhere, in every
+// spelling (process.env.X, process['env'], const { env } = process, import { env } from 'process').
+const ENV_MESSAGE = 'Read configuration through server/config.ts (STYLE.md 10).';
+const envImports = ['process', 'node:process'].map((name) => ({ name, importNames: ['env'], message: ENV_MESSAGE }));
+
+/** One no-restricted-imports rule per zone (flat config replaces a rule's options, it does not merge them). */
+const zone = (files, patterns) => ({
   files,
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      { patterns: banned.map((dir) => ({ group: [`@/${dir}/*`, `@/${dir}`, `**/${dir}/*`], message: why })) },
-    ],
-  },
+  rules: { 'no-restricted-imports': ['error', { paths: envImports, patterns }] },
 });
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.next/', '.next-*/', '.devstack/', 'test-results/', 'playwright-report/', 'next-env.d.ts'],
+    ignores: [
+      'node_modules/',
+      '.next/',
+      '.next-*/',
+      '.devstack/',
+      'test-results/',
+      'playwright-report/',
+      'blob-report/',
+      'coverage/',
+      'next-env.d.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: ENV_MESSAGE }],
+      'no-restricted-imports': ['error', { paths: envImports }],
+    },
+  },
   {
     files: ['**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks, '@next/next': nextPlugin },
@@ -30,33 +56,29 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       ...nextPlugin.configs.recommended.rules,
       ...nextPlugin.configs['core-web-vitals'].rules,
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      // Configuration is read once, in server/config.ts.
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through server/config.ts.' }],
     },
   },
+  // Node ESM scripts and config files run outside the app.
   {
-    files: ['server/config.ts', 'instrumentation.ts', 'e2e/**', 'tests/**', '*.config.{ts,mts,js,mjs}'],
-    rules: { 'no-restricted-properties': 'off' },
-  },
-  {
-    files: ['**/*.{mjs,js}'],
+    files: ['**/*.{mjs,cjs,js}'],
     languageOptions: { globals: { ...globals.node } },
   },
-  zone(['components/**', 'stores/**'], ['server', 'app'], 'UI code never imports server/ (or app/).'),
-  zone(['server/**'], ['app', 'components', 'stores'], 'server/ is the Node-only pipe: it imports only lib/.'),
-  {
-    files: ['lib/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['@/app/*', '@/components/*', '@/stores/*', '@/server/*', '**/server/*'], message: 'lib/ imports none of the app zones.' },
-            { group: ['node:*', 'fs', 'path', 'crypto', 'net', 'tls', 'child_process'], message: 'lib/ runs in the browser too: no Node-only modules.' },
-          ],
-        },
-      ],
+
+  zone(['lib/**'], [
+    into(ZONES.filter((z) => z !== 'lib'), 'lib/ is framework-free and imports none of the app zones.'),
+    {
+      group: ['node:*', 'fs', 'path', 'crypto', 'net', 'tls', 'child_process', 'server-only', 'next', 'next/*', 'react', 'react-dom', 'zustand', 'zustand/*'],
+      message: 'lib/ runs in the browser and in Node alike: no Node-only modules, no framework.',
     },
+  ]),
+  zone(['stores/**'], [into(['app', 'components', 'server'], 'stores/ import only lib/.')]),
+  zone(['components/**'], [into(['app', 'server'], 'components/ never import server/ (or app/): go through lib/api.')]),
+  zone(['server/**'], [into(['app', 'components', 'stores'], 'server/ is the Node-only pipe: it imports only lib/.')]),
+
+  // The only readers of process.env: the validated configuration, Next's runtime switch in
+  // instrumentation.ts, and the tooling around the app (scripts, test harnesses, config files).
+  {
+    files: ['server/config.ts', 'instrumentation.ts', 'scripts/**', 'e2e/support/**', 'tests/support/**', '*.config.{ts,mts,js,mjs,cjs}'],
+    rules: { 'no-restricted-properties': 'off' },
   },
 );

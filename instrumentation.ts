@@ -1,8 +1,8 @@
-// Runs once when the Next.js server starts: a bad configuration stops it here, with the name of
-// the variable, instead of failing on the first request.
+// Runs once when the Next.js server starts: a bad configuration stops it here, naming each bad
+// variable, instead of failing on the first request.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { config } = await import('./server/config');
-    config();
+    const { checkConfigAtStartup } = await import('./server/config');
+    checkConfigAtStartup();
   }
 }

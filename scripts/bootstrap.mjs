@@ -77,8 +77,10 @@ function ensureNpmPackages(log) {
     fs.existsSync(installed) && (!fs.existsSync(lock) || fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs);
   if (upToDate) return;
   log('Installing npm packages…');
+  // `npm install` honours the lock file. Not `npm ci`: it refuses a lock that lacks optional
+  // platform packages (other systems' @next/swc builds) which a registry mirror may not carry.
   // Browsers come from Debian, never from a download.
-  run('npm', [fs.existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], {
+  run('npm', ['install', '--no-audit', '--no-fund'], {
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
   });
 }

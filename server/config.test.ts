@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError, parseConfig } from './config';
+import { CONFIG_VARIABLES, ConfigError, parseConfig } from './config';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-config-'));
 const anchors = path.join(dir, 'roots.pem');
@@ -39,33 +39,70 @@ describe('parseConfig', () => {
   it('accepts a complete configuration and applies defaults', () => {
     const c = parseConfig(good);
     expect(c.imap).toEqual({ host: 'imap.example.com', port: 993, security: 'tls' });
+    expect(c.smtp).toEqual({ host: 'smtp.example.com', port: 587, security: 'starttls' });
+    expect(c.ldap).toEqual({ url: 'ldaps://ldap.example.com:636', baseDn: 'dc=example,dc=com' });
     expect(c.sessionIdleMs).toBe(30 * 60_000);
+    expect(c.tlsCaFile).toBeUndefined();
     expect(c.mailDomain).toBeUndefined();
   });
 
+  it('reads the optional variables', () => {
+    const c = parseConfig({ ...good, SEALPOST_SESSION_IDLE_MINUTES: '5', SEALPOST_TLS_CA_FILE: anchors, SEALPOST_MAIL_DOMAIN: 'example.com' });
+    expect(c.sessionIdleMs).toBe(5 * 60_000);
+    expect(c.tlsCaFile).toBe(anchors);
+    expect(c.mailDomain).toBe('example.com');
+  });
+
+  it('says which problem it found in one line starting "Invalid configuration:"', () => {
+    expect(() => parseConfig({ ...good, SEALPOST_IMAP_PORT: 'abc' })).toThrow(
+      'Invalid configuration: SEALPOST_IMAP_PORT must be an integer 1-65535 (got "abc")',
+    );
+  });
+
   it.each([
-    ['SEALPOST_IMAP_PORT', 'abc', /SEALPOST_IMAP_PORT must be an integer 1-65535 \(got "abc"\)/],
-    ['SEALPOST_SMTP_PORT', '70000', /SEALPOST_SMTP_PORT must be an integer 1-65535/],
-    ['SEALPOST_IMAP_SECURITY', 'ssl', /SEALPOST_IMAP_SECURITY must be one of tls, starttls, none/],
-    ['SEALPOST_LDAP_URL', 'http://x', /SEALPOST_LDAP_URL must look like ldap:\/\/host:port/],
-    ['SEALPOST_LDAP_BASE_DN', 'example.com', /SEALPOST_LDAP_BASE_DN must be a DN/],
-    ['SEALPOST_TRUST_ANCHORS', '/nonexistent/roots.pem', /SEALPOST_TRUST_ANCHORS must name an existing PEM file/],
-    ['SEALPOST_TRUST_ANCHORS', notPem, /SEALPOST_TRUST_ANCHORS must contain at least one PEM certificate/],
-    ['SEALPOST_SESSION_IDLE_MINUTES', '0', /SEALPOST_SESSION_IDLE_MINUTES must be a whole number of minutes/],
+    ['SEALPOST_IMAP_HOST', 'imap example', /^SEALPOST_IMAP_HOST must be a host name or IP address/],
+    ['SEALPOST_IMAP_PORT', 'abc', /^SEALPOST_IMAP_PORT must be an integer 1-65535 \(got "abc"\)$/],
+    ['SEALPOST_IMAP_PORT', '1e3', /^SEALPOST_IMAP_PORT must be an integer 1-65535/],
+    ['SEALPOST_IMAP_PORT', '0', /^SEALPOST_IMAP_PORT must be an integer 1-65535/],
+    ['SEALPOST_IMAP_SECURITY', 'ssl', /^SEALPOST_IMAP_SECURITY must be one of tls, starttls, none \(got "ssl"\)$/],
+    ['SEALPOST_SMTP_HOST', 'smtp/x', /^SEALPOST_SMTP_HOST must be a host name/],
+    ['SEALPOST_SMTP_PORT', '70000', /^SEALPOST_SMTP_PORT must be an integer 1-65535 \(got "70000"\)$/],
+    ['SEALPOST_SMTP_SECURITY', 'TLS1.2', /^SEALPOST_SMTP_SECURITY must be one of tls, starttls, none/],
+    ['SEALPOST_LDAP_URL', 'http://x', /^SEALPOST_LDAP_URL must look like ldap:\/\/host:port/],
+    ['SEALPOST_LDAP_BASE_DN', 'example.com', /^SEALPOST_LDAP_BASE_DN must be a DN/],
+    ['SEALPOST_TRUST_ANCHORS', '/nonexistent/roots.pem', /^SEALPOST_TRUST_ANCHORS must name an existing PEM file/],
+    ['SEALPOST_TRUST_ANCHORS', dir, /^SEALPOST_TRUST_ANCHORS must name an existing PEM file/],
+    ['SEALPOST_TRUST_ANCHORS', notPem, /^SEALPOST_TRUST_ANCHORS must contain at least one PEM certificate/],
+    ['SEALPOST_SESSION_SECRET', 'short', /^SEALPOST_SESSION_SECRET must be at least 32 characters/],
+    ['SEALPOST_SESSION_IDLE_MINUTES', '0', /^SEALPOST_SESSION_IDLE_MINUTES must be a whole number of minutes, 1-1440/],
+    ['SEALPOST_SESSION_IDLE_MINUTES', '2.5', /^SEALPOST_SESSION_IDLE_MINUTES must be a whole number of minutes/],
+    ['SEALPOST_TLS_CA_FILE', '/nonexistent/ca.pem', /^SEALPOST_TLS_CA_FILE must name an existing PEM file/],
+    ['SEALPOST_TLS_CA_FILE', notPem, /^SEALPOST_TLS_CA_FILE must contain at least one PEM certificate/],
+    ['SEALPOST_MAIL_DOMAIN', 'not a domain', /^SEALPOST_MAIL_DOMAIN must be a domain name/],
   ])('names %s when it is "%s"', (name, value, message) => {
     const found = problems({ ...good, [name]: value });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(message);
   });
 
-  it('names every missing variable at once', () => {
-    const found = problems({ ...good, SEALPOST_IMAP_HOST: undefined, SEALPOST_SMTP_HOST: '' });
-    expect(found.map((p) => p.split(' ')[0])).toEqual(['SEALPOST_IMAP_HOST', 'SEALPOST_SMTP_HOST']);
+  it.each(Object.keys(good))('names %s when it is missing', (name) => {
+    expect(problems({ ...good, [name]: undefined })).toEqual([`${name} is required`]);
+  });
+
+  it('names every bad variable at once, and counts an empty value as unset', () => {
+    const found = problems({ ...good, SEALPOST_IMAP_HOST: undefined, SEALPOST_SMTP_HOST: '', SEALPOST_SMTP_PORT: 'x' });
+    expect(found.map((p) => p.split(' ')[0])).toEqual(['SEALPOST_IMAP_HOST', 'SEALPOST_SMTP_HOST', 'SEALPOST_SMTP_PORT']);
+    expect(parseConfig({ ...good, SEALPOST_SESSION_IDLE_MINUTES: '', SEALPOST_TLS_CA_FILE: '' }).tlsCaFile).toBeUndefined();
   });
 
   it('never echoes the session secret', () => {
     const [problem] = problems({ ...good, SEALPOST_SESSION_SECRET: 'short-secret' });
-    expect(problem).toMatch(/SEALPOST_SESSION_SECRET must be at least 32 characters/);
-    expect(problem).not.toContain('short-secret');
+    expect(problem).toBe('SEALPOST_SESSION_SECRET must be at least 32 characters (got 12 characters)');
+  });
+
+  it('knows every variable that .env.example documents, and no other', () => {
+    const example = fs.readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });

@@ -5,20 +5,40 @@ import fs from 'node:fs';
 import { z } from 'zod';
 
 // The app's only reader of process.env: read once, validated, and a bad value stops the server
-// with the variable's name. .env.example documents every variable.
+// with the variable's name (instrumentation.ts calls config() at start-up). .env.example
+// documents every variable.
 
-const port = z.coerce
-  .number({ message: 'must be an integer 1-65535' })
-  .int('must be an integer 1-65535')
-  .min(1, 'must be an integer 1-65535')
-  .max(65535, 'must be an integer 1-65535');
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+
+const required = z.string({ message: 'is required' });
+
+/** Digits only: "1e3", "0x10" or " 993" are typos, not ports. */
+const integer = (min: number, max: number, message: string) =>
+  required
+    .regex(/^\d{1,9}$/, message)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, message);
+
+const port = integer(1, 65535, 'must be an integer 1-65535');
 const security = z.enum(['tls', 'starttls', 'none'], { message: 'must be one of tls, starttls, none' });
-const host = z.string({ message: 'is required' }).trim().min(1, 'is required');
-const readableFile = (what: string) =>
-  z
-    .string({ message: 'is required' })
-    .min(1, 'is required')
-    .refine((p) => fs.existsSync(p), { message: `must name an existing ${what} file` });
+const host = required.regex(/^[^\s/]+$/, 'must be a host name or IP address');
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A readable PEM file holding at least one certificate. */
+const certificateFile = required.superRefine((p, ctx) => {
+  if (!isFile(p)) {
+    ctx.addIssue({ code: 'custom', message: 'must name an existing PEM file' });
+  } else if (!PEM_CERTIFICATE.test(fs.readFileSync(p, 'utf8'))) {
+    ctx.addIssue({ code: 'custom', message: 'must contain at least one PEM certificate' });
+  }
+});
 
 const schema = z.object({
   SEALPOST_IMAP_HOST: host,
@@ -27,31 +47,30 @@ const schema = z.object({
   SEALPOST_SMTP_HOST: host,
   SEALPOST_SMTP_PORT: port,
   SEALPOST_SMTP_SECURITY: security,
-  SEALPOST_LDAP_URL: z
-    .string({ message: 'is required' })
-    .regex(/^ldaps?:\/\/[^/\s]+\/?$/, 'must look like ldap://host:port or ldaps://host:port'),
-  SEALPOST_LDAP_BASE_DN: z.string({ message: 'is required' }).regex(/^[^=,]+=[^,]+(,[^=,]+=[^,]+)*$/, 'must be a DN such as dc=example,dc=com'),
-  SEALPOST_TRUST_ANCHORS: readableFile('PEM').refine(
-    (p) => !fs.existsSync(p) || fs.readFileSync(p, 'utf8').includes('-----BEGIN CERTIFICATE-----'),
-    { message: 'must contain at least one PEM certificate' },
-  ),
-  SEALPOST_SESSION_SECRET: z.string({ message: 'is required' }).min(32, 'must be at least 32 characters'),
-  SEALPOST_SESSION_IDLE_MINUTES: z.coerce
-    .number({ message: 'must be a whole number of minutes, 1-1440' })
-    .int('must be a whole number of minutes, 1-1440')
-    .min(1, 'must be a whole number of minutes, 1-1440')
-    .max(1440, 'must be a whole number of minutes, 1-1440')
-    .default(30),
-  SEALPOST_TLS_CA_FILE: readableFile('PEM').optional(),
-  SEALPOST_MAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z0-9-]+$/i, 'must be a domain name such as example.com').optional(),
+  SEALPOST_LDAP_URL: required.regex(/^ldaps?:\/\/[^/\s]+\/?$/, 'must look like ldap://host:port or ldaps://host:port'),
+  SEALPOST_LDAP_BASE_DN: required.regex(/^[^=,]+=[^,]+(,[^=,]+=[^,]+)*$/, 'must be a DN such as dc=example,dc=com'),
+  SEALPOST_TRUST_ANCHORS: certificateFile,
+  SEALPOST_SESSION_SECRET: required.min(32, 'must be at least 32 characters'),
+  SEALPOST_SESSION_IDLE_MINUTES: integer(1, 1440, 'must be a whole number of minutes, 1-1440').default(30),
+  SEALPOST_TLS_CA_FILE: certificateFile.optional(),
+  SEALPOST_MAIL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name such as example.com')
+    .optional(),
 });
 
-export type ConfigEnv = z.input<typeof schema>;
+/** The variables config() reads; anything else in the environment is ignored. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
+
+/** Values whose content must never appear in an error message or a log. */
+const SECRET_VARIABLES = new Set<string>(['SEALPOST_SESSION_SECRET']);
+
+export type Security = z.infer<typeof security>;
 
 export interface ServerEndpoint {
   host: string;
   port: number;
-  security: 'tls' | 'starttls' | 'none';
+  security: Security;
 }
 
 export interface AppConfig {
@@ -68,24 +87,37 @@ export interface AppConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example.`);
+    // One line per start-up log entry, e.g.
+    // Invalid configuration: SEALPOST_IMAP_PORT must be an integer 1-65535 (got "abc")
+    super(`Invalid configuration: ${problems.join('; ')}`);
     this.name = 'ConfigError';
   }
+}
+
+function describe(name: string, message: string, got: string | undefined): string {
+  if (got === undefined) return `${name} is required`;
+  return `${name} ${message} (got ${SECRET_VARIABLES.has(name) ? `${got.length} characters` : JSON.stringify(got)})`;
 }
 
 /** Validates an environment; exported for tests, the app uses `config()`. */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   // Empty strings count as unset, so `FOO=` in an env file means "use the default".
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = schema.safeParse(cleaned);
+  const picked: Record<string, string> = {};
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  const result = schema.safeParse(picked);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => {
-        const name = String(i.path[0]);
-        const got = env[name];
-        return `${name} ${i.message}${got ? ` (got "${name.includes('SECRET') ? '…' : got}")` : ''}`;
-      }),
-    );
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0]);
+      if (seen.has(name)) continue; // one problem per variable is enough to fix it
+      seen.add(name);
+      problems.push(describe(name, issue.message, picked[name]));
+    }
+    throw new ConfigError(problems);
   }
   const e = result.data;
   return {
@@ -100,9 +132,27 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   };
 }
 
-let cached: AppConfig | undefined;
+// On globalThis, like the sessions: Next.js may load this module in more than one module graph
+// (instrumentation, route handlers, pages) and the environment is still read only once.
+const CONFIG = Symbol.for('sealpost.config');
 
 export function config(): AppConfig {
-  cached ??= parseConfig(process.env);
-  return cached;
+  const g = globalThis as typeof globalThis & { [CONFIG]?: AppConfig };
+  g[CONFIG] ??= parseConfig(process.env);
+  return g[CONFIG];
+}
+
+/**
+ * For start-up (instrumentation.ts): validates the configuration and, when it is bad, prints
+ * the problems and ends the process. Next.js would otherwise log the error and keep serving
+ * errors on every request.
+ */
+export function checkConfigAtStartup(): void {
+  try {
+    config();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`[sealpost] ${err.message}\n[sealpost] See .env.example for every variable. Not starting.`);
+    process.exit(1);
+  }
 }

@@ -2,12 +2,14 @@ import 'server-only';
 
 import type { ApiErrorCode } from '@/lib/api/types';
 
-// Expected failures carry a code from one union; only their fixed messages reach the browser.
-// Anything else is logged with a request id and answered generically.
+// Expected failures carry a code from one union (lib/api/types.ts); only the fixed messages of
+// this table reach the browser. Anything else is logged with a request id and answered as
+// 'internal'.
 
 export class AppError extends Error {
   constructor(
     readonly code: ApiErrorCode,
+    /** For the server log only; never sent to the browser. */
     detail?: string,
   ) {
     super(detail ?? code);
@@ -15,12 +17,12 @@ export class AppError extends Error {
   }
 }
 
-export const ERROR_RESPONSES: Record<ApiErrorCode, { status: number; message: string }> = {
+export const ERROR_RESPONSES: Readonly<Record<ApiErrorCode, { status: number; message: string }>> = {
   'bad-request': { status: 400, message: 'The request was not understood.' },
   'not-signed-in': { status: 401, message: 'Your session has ended. Please sign in again.' },
   'auth-failed': { status: 401, message: 'Wrong username or password.' },
-  'too-many-attempts': { status: 429, message: 'Too many failed sign-in attempts. Wait a moment and try again.' },
+  'too-many-attempts': { status: 429, message: 'Too many failed sign-in attempts. Wait a few minutes and try again.' },
   'imap-unavailable': { status: 503, message: 'The mail server cannot be reached. Try again later.' },
-  'folder-not-found': { status: 404, message: 'That folder does not exist.' },
+  'folder-not-found': { status: 404, message: 'That folder does not exist (any more).' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 };

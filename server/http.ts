@@ -9,16 +9,19 @@ import type { ApiError } from '@/lib/api/types';
 
 import { AppError, ERROR_RESPONSES } from './errors';
 
+// The one error policy of the route handlers: coded errors answer with their fixed status and
+// message; anything else is logged with a request id and answered generically.
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
 /** Answers a coded error with its fixed message; anything else is logged and answered generically. */
 export function errorResponse(err: unknown): NextResponse<ApiError> {
-  const appError = err instanceof AppError ? err : null;
-  const code = appError?.code ?? 'internal';
-  if (code === 'internal') {
-    const requestId = crypto.randomUUID();
-    console.error(`[${requestId}]`, err);
-  }
+  const code = err instanceof AppError ? err.code : 'internal';
   const { status, message } = ERROR_RESPONSES[code];
-  return NextResponse.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store' } });
+  if (code !== 'internal') return NextResponse.json({ error: { code, message } }, { status, headers: NO_STORE });
+  const requestId = crypto.randomUUID();
+  console.error(`[sealpost] request ${requestId} failed:`, err);
+  return NextResponse.json({ error: { code, message, requestId } }, { status, headers: NO_STORE });
 }
 
 /** Runs a handler body, mapping its errors; every API answer is uncacheable. */
@@ -33,8 +36,40 @@ export async function handle<T>(fn: () => Promise<NextResponse<T> | T>): Promise
   }
 }
 
+/** Validates input with zod; a mismatch is the client's mistake ('bad-request'), never echoed. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const r = schema.safeParse(input);
   if (!r.success) throw new AppError('bad-request', r.error.message);
   return r.data;
+}
+
+/**
+ * The JSON body of a request. Only `Content-Type: application/json` is read: a cross-site page
+ * cannot send that without a CORS preflight, which we never grant (login CSRF).
+ */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new AppError('bad-request', `content-type ${type ?? 'missing'}`);
+  return request.json().catch(() => {
+    throw new AppError('bad-request', 'body is not JSON');
+  });
+}
+
+/**
+ * True when the browser reached us over HTTPS: directly, or through a proxy that says so in
+ * X-Forwarded-Proto (first value wins when proxies chain).
+ */
+export function isHttpsRequest(headers: Headers, url: string): boolean {
+  const forwarded = headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  if (forwarded) return forwarded === 'https';
+  return new URL(url).protocol === 'https:';
+}
+
+/**
+ * The client's address for login throttling: the first X-Forwarded-For entry (set by the proxy
+ * in front of the app), else X-Real-IP, else one shared bucket.
+ */
+export function clientAddress(headers: Headers): string {
+  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return forwarded || headers.get('x-real-ip')?.trim() || 'direct';
 }

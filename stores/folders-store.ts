@@ -1,10 +1,13 @@
 import { createStore } from 'zustand/vanilla';
 
-import { ApiRequestError, api } from '@/lib/api/client';
+import { ApiRequestError, api, errorMessage } from '@/lib/api/client';
 import type { Folder } from '@/lib/api/types';
+
+export const INBOX = 'INBOX';
 
 export interface FoldersState {
   folders: Folder[];
+  /** The open folder's path; the Inbox until the user picks another. */
   selectedPath: string;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
@@ -12,11 +15,16 @@ export interface FoldersState {
   select: (path: string) => void;
 }
 
+interface Deps {
+  fetchFolders?: () => Promise<{ folders: Folder[] }>;
+  onSessionEnded?: () => void;
+}
+
 /** The folder tree and which folder is open. One store per mail view (see MailStoresProvider). */
-export function createFoldersStore(fetchFolders = api.folders) {
-  return createStore<FoldersState>()((set) => ({
+export function createFoldersStore({ fetchFolders = api.folders, onSessionEnded = () => {} }: Deps = {}) {
+  return createStore<FoldersState>()((set, get) => ({
     folders: [],
-    selectedPath: 'INBOX',
+    selectedPath: INBOX,
     status: 'idle',
     error: null,
     async load() {
@@ -25,10 +33,14 @@ export function createFoldersStore(fetchFolders = api.folders) {
         const { folders } = await fetchFolders();
         set({ folders, status: 'ready' });
       } catch (e) {
-        set({ status: 'error', error: e instanceof ApiRequestError ? e.message : 'The folders could not be loaded.' });
+        if (e instanceof ApiRequestError && e.code === 'not-signed-in') onSessionEnded();
+        set({ status: 'error', error: errorMessage(e, 'The folders could not be loaded.') });
       }
     },
     select(path) {
+      const folder = get().folders.find((f) => f.path === path);
+      // Containers (\Noselect) hold folders, not messages.
+      if (folder && !folder.selectable) return;
       set({ selectedPath: path });
     },
   }));

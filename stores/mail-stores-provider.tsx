@@ -5,18 +5,28 @@ import { useStore } from 'zustand';
 
 import { type FoldersState, type FoldersStore, createFoldersStore } from './folders-store';
 import { type MessageListState, type MessageListStore, createMessageListStore } from './message-list-store';
+import { type SessionState, type SessionStore, createSessionStore } from './session-store';
 
-// Stores are created per provider instance, never as module singletons, so two views (or two
-// tests) never share state.
+// The mail view's stores, created per provider instance, never as module singletons: two views
+// (or two tests, or two users of one server process during SSR) never share state.
 interface MailStores {
+  session: SessionStore;
   folders: FoldersStore;
   messageList: MessageListStore;
 }
 
 const MailStoresContext = createContext<MailStores | null>(null);
 
-export function MailStoresProvider({ children }: { children: ReactNode }) {
-  const [stores] = useState<MailStores>(() => ({ folders: createFoldersStore(), messageList: createMessageListStore() }));
+export function MailStoresProvider({ email, children }: { email: string; children: ReactNode }) {
+  const [stores] = useState<MailStores>(() => {
+    const session = createSessionStore(email);
+    const onSessionEnded = () => session.getState().sessionEnded();
+    return {
+      session,
+      folders: createFoldersStore({ onSessionEnded }),
+      messageList: createMessageListStore({ onSessionEnded }),
+    };
+  });
   return <MailStoresContext.Provider value={stores}>{children}</MailStoresContext.Provider>;
 }
 
@@ -24,6 +34,10 @@ function useStores(): MailStores {
   const stores = useContext(MailStoresContext);
   if (!stores) throw new Error('MailStoresProvider is missing');
   return stores;
+}
+
+export function useSession<T>(selector: (s: SessionState) => T): T {
+  return useStore(useStores().session, selector);
 }
 
 export function useFolders<T>(selector: (s: FoldersState) => T): T {

@@ -1,12 +1,14 @@
 import { createStore } from 'zustand/vanilla';
 
-import { ApiRequestError, api } from '@/lib/api/client';
-import type { MessageSummary } from '@/lib/api/types';
+import { ApiRequestError, api, errorMessage } from '@/lib/api/client';
+import type { MessagePage, MessageSummary } from '@/lib/api/types';
 
+/** Rows fetched per request; more follow as the user scrolls. */
 export const PAGE_SIZE = 100;
 
 export interface MessageListState {
   folder: string | null;
+  /** Messages in the folder on the server (the list may hold fewer: it loads page by page). */
   total: number;
   messages: MessageSummary[];
   selectedUid: number | null;
@@ -17,43 +19,57 @@ export interface MessageListState {
   select: (uid: number) => void;
 }
 
+interface Deps {
+  fetchPage?: (folder: string, offset: number, limit: number) => Promise<MessagePage>;
+  onSessionEnded?: () => void;
+}
+
 /** The open folder's message list, fetched a page at a time, newest first. */
-export function createMessageListStore(fetchPage = api.messages) {
-  return createStore<MessageListState>()((set, get) => ({
-    folder: null,
-    total: 0,
-    messages: [],
-    selectedUid: null,
-    status: 'idle',
-    error: null,
-    async open(folder) {
-      set({ folder, messages: [], total: 0, selectedUid: null, status: 'loading', error: null });
-      try {
-        const page = await fetchPage(folder, 0, PAGE_SIZE);
-        // A later open() wins: ignore answers for a folder the user has left.
-        if (get().folder !== folder) return;
-        set({ total: page.total, messages: page.messages, status: 'ready' });
-      } catch (e) {
-        if (get().folder !== folder) return;
-        set({ status: 'error', error: e instanceof ApiRequestError ? e.message : 'The messages could not be loaded.' });
-      }
-    },
-    async loadMore() {
-      const { folder, messages, total, status } = get();
-      if (!folder || status === 'loading' || messages.length >= total) return;
-      set({ status: 'loading' });
-      try {
-        const page = await fetchPage(folder, messages.length, PAGE_SIZE);
-        if (get().folder !== folder) return;
-        set({ messages: [...messages, ...page.messages], total: page.total, status: 'ready' });
-      } catch (e) {
-        set({ status: 'error', error: e instanceof ApiRequestError ? e.message : 'The messages could not be loaded.' });
-      }
-    },
-    select(uid) {
-      set({ selectedUid: uid });
-    },
-  }));
+export function createMessageListStore({ fetchPage = api.messages, onSessionEnded = () => {} }: Deps = {}) {
+  return createStore<MessageListState>()((set, get) => {
+    function fail(folder: string, e: unknown) {
+      if (e instanceof ApiRequestError && e.code === 'not-signed-in') onSessionEnded();
+      // A later open() wins: ignore answers for a folder the user has left.
+      if (get().folder !== folder) return;
+      set({ status: 'error', error: errorMessage(e, 'The messages could not be loaded.') });
+    }
+
+    return {
+      folder: null,
+      total: 0,
+      messages: [],
+      selectedUid: null,
+      status: 'idle',
+      error: null,
+      async open(folder) {
+        set({ folder, messages: [], total: 0, selectedUid: null, status: 'loading', error: null });
+        try {
+          const page = await fetchPage(folder, 0, PAGE_SIZE);
+          if (get().folder !== folder) return;
+          set({ total: page.total, messages: page.messages, status: 'ready' });
+        } catch (e) {
+          fail(folder, e);
+        }
+      },
+      async loadMore() {
+        const { folder, messages, total, status } = get();
+        if (!folder || status !== 'ready' || messages.length >= total) return;
+        set({ status: 'loading', error: null });
+        try {
+          const page = await fetchPage(folder, messages.length, PAGE_SIZE);
+          if (get().folder !== folder) return;
+          // Messages that arrived since the first page shift the offsets: skip rows already shown.
+          const known = new Set(get().messages.map((m) => m.uid));
+          set({ messages: [...get().messages, ...page.messages.filter((m) => !known.has(m.uid))], total: page.total, status: 'ready' });
+        } catch (e) {
+          fail(folder, e);
+        }
+      },
+      select(uid) {
+        set({ selectedUid: uid });
+      },
+    };
+  });
 }
 
 export type MessageListStore = ReturnType<typeof createMessageListStore>;

@@ -11,7 +11,8 @@ export default async function LoginPage() {
     <main className="login-page">
       <div className="login-card">
         <div className="brand" aria-hidden="true">
-          <span className="brand-mark">✉</span> Sealpost
+          <span className="brand-mark">✉</span>
+          Sealpost
         </div>
         <h1>Sign in to Sealpost</h1>
         <LoginForm />

@@ -3,8 +3,12 @@
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 
-import { ApiRequestError, api } from '@/lib/api/client';
+import { api, errorMessage } from '@/lib/api/client';
 
+/**
+ * The sign-in form. Errors are the server's user-safe messages ("Wrong username or password.",
+ * "The mail server cannot be reached. Try again later.") in a role="alert" inside the form.
+ */
 export function LoginForm() {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -19,24 +23,25 @@ export function LoginForm() {
       await api.login(String(data.get('username') ?? ''), String(data.get('password') ?? ''));
       router.replace('/mail');
     } catch (e) {
-      setError(e instanceof ApiRequestError ? e.message : 'Sign-in failed.');
+      setError(errorMessage(e, 'Signing in failed. Try again.'));
       setBusy(false);
     }
   }
 
   return (
     <form className="login-form" aria-label="Sign in" onSubmit={onSubmit} aria-busy={busy}>
-      <label htmlFor="username">Username</label>
-      <input id="username" name="username" type="text" autoComplete="username" required autoFocus />
-      <label htmlFor="password">Password</label>
-      <input id="password" name="password" type="password" autoComplete="current-password" required />
+      <label htmlFor="login-username">Username</label>
+      <input id="login-username" name="username" type="text" autoComplete="username" autoCapitalize="none" spellCheck={false} required autoFocus />
+      <label htmlFor="login-password">Password</label>
+      <input id="login-password" name="password" type="password" autoComplete="current-password" required />
       {error && (
         <p role="alert" className="form-error">
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
+      {/* The name stays "Sign in" while busy: tests and assistive technology find it by name. */}
+      <button type="submit" className="button-primary" disabled={busy}>
+        Sign in
       </button>
     </form>
   );

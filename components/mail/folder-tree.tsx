@@ -3,15 +3,19 @@
 import { type KeyboardEvent, useEffect } from 'react';
 
 import type { Folder } from '@/lib/api/types';
-import { useFolders, useMessageList } from '@/stores/mail-stores-provider';
+import { useFolders } from '@/stores/mail-stores-provider';
 
-const ICONS: Record<string, string> = { inbox: '📥', drafts: '📝', sent: '📤', archive: '🗄', junk: '⚠', trash: '🗑' };
+import { folderLabel, unreadBadge } from './folder-label';
+import { Icon } from './icons';
 
-/** Accessible name of a folder row, e.g. "Inbox, 12 unread". */
-export function folderLabel(f: Folder): string {
-  return f.unread > 0 ? `${f.name}, ${f.unread} unread` : f.name;
+function treeItemId(path: string): string {
+  return `folder-${encodeURIComponent(path).replace(/%/g, '_')}`;
 }
 
+/**
+ * The folder pane: a `nav` named "Folders" holding an ARIA tree (a flat list with aria-level).
+ * Selection follows focus: arrow keys open the next folder.
+ */
 export function FolderTree() {
   const folders = useFolders((s) => s.folders);
   const selectedPath = useFolders((s) => s.selectedPath);
@@ -19,55 +23,60 @@ export function FolderTree() {
   const error = useFolders((s) => s.error);
   const load = useFolders((s) => s.load);
   const select = useFolders((s) => s.select);
-  const open = useMessageList((s) => s.open);
 
   useEffect(() => {
     void load();
   }, [load]);
-  useEffect(() => {
-    void open(selectedPath);
-  }, [open, selectedPath]);
 
-  function onKeyDown(event: KeyboardEvent<HTMLUListElement>) {
-    const index = folders.findIndex((f) => f.path === selectedPath);
-    const next = event.key === 'ArrowDown' ? index + 1 : event.key === 'ArrowUp' ? index - 1 : -1;
-    const target = folders[next];
-    if (target && next >= 0) {
-      event.preventDefault();
-      select(target.path);
-      document.getElementById(treeItemId(target.path))?.focus();
-    }
+  function move(event: KeyboardEvent<HTMLUListElement>) {
+    const openable = folders.filter((f) => f.selectable);
+    const index = openable.findIndex((f) => f.path === selectedPath);
+    const targets: Record<string, Folder | undefined> = {
+      ArrowDown: openable[index + 1],
+      ArrowUp: openable[index - 1],
+      Home: openable[0],
+      End: openable[openable.length - 1],
+    };
+    const target = targets[event.key];
+    if (!target) return;
+    event.preventDefault();
+    select(target.path);
+    document.getElementById(treeItemId(target.path))?.focus();
   }
 
   return (
     <nav className="folder-pane" aria-label="Folders">
       {status === 'error' && (
         <p role="alert" className="pane-error">
-          {error}
+          {error}{' '}
+          <button type="button" className="link-button" onClick={() => void load()}>
+            Try again
+          </button>
         </p>
       )}
-      <ul role="tree" aria-label="Folders" className="folder-tree" onKeyDown={onKeyDown} aria-busy={status === 'loading'}>
-        {folders.map((f) => {
+      <ul role="tree" aria-label="Folders" className="folder-tree" onKeyDown={move} aria-busy={status === 'loading'}>
+        {folders.map((f, i) => {
           const selected = f.path === selectedPath;
+          const hasChildren = (folders[i + 1]?.depth ?? 0) > f.depth;
           return (
             <li
               key={f.path}
               id={treeItemId(f.path)}
               role="treeitem"
+              aria-level={f.depth + 1}
               aria-selected={selected}
+              aria-expanded={hasChildren ? true : undefined}
               aria-label={folderLabel(f)}
               tabIndex={selected ? 0 : -1}
-              className={selected ? 'folder selected' : 'folder'}
-              style={{ paddingLeft: `${0.75 + f.depth * 0.9}rem` }}
+              className={`folder${selected ? ' selected' : ''}${f.selectable ? '' : ' container'}`}
+              style={{ paddingLeft: `${0.75 + f.depth * 1}rem` }}
               onClick={() => select(f.path)}
             >
-              <span className="folder-icon" aria-hidden="true">
-                {ICONS[f.specialUse ?? ''] ?? '📁'}
-              </span>
+              <Icon name={f.specialUse ?? 'folder'} className="folder-icon" />
               <span className="folder-name">{f.name}</span>
               {f.unread > 0 && (
                 <span className="unread-count" aria-hidden="true">
-                  {f.unread}
+                  {unreadBadge(f.unread)}
                 </span>
               )}
             </li>
@@ -76,8 +85,4 @@ export function FolderTree() {
       </ul>
     </nav>
   );
-}
-
-function treeItemId(path: string): string {
-  return `folder-${encodeURIComponent(path).replace(/%/g, '_')}`;
 }

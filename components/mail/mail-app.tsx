@@ -1,23 +1,23 @@
-'use client';
-
 import { MailStoresProvider } from '@/stores/mail-stores-provider';
 
 import { FolderTree } from './folder-tree';
 import { MailHeader } from './mail-header';
 import { MessageList } from './message-list';
 import { ReadingPane } from './reading-pane';
+import { SessionEndedRedirect } from './session-ended-redirect';
 
-/** The three-pane mail view: folders, message list, reading pane. */
+/** The three-pane mail view: folders, message list, reading pane. Server component; the panes are client leaves. */
 export function MailApp({ email }: { email: string }) {
   return (
-    <MailStoresProvider>
+    <MailStoresProvider email={email}>
+      <SessionEndedRedirect />
       <div className="mail-app">
         <MailHeader email={email} />
-        <div className="mail-panes">
+        <main className="mail-panes">
           <FolderTree />
           <MessageList />
           <ReadingPane />
-        </div>
+        </main>
       </div>
     </MailStoresProvider>
   );

@@ -1,28 +1,20 @@
-'use client';
+import { SignOutButton } from './sign-out-button';
 
-import { useRouter } from 'next/navigation';
-
-import { api } from '@/lib/api/client';
-
+/** The top bar: product name, the signed-in address, and signing out. */
 export function MailHeader({ email }: { email: string }) {
-  const router = useRouter();
-  async function signOut() {
-    await api.logout().catch(() => {});
-    router.replace('/login');
-  }
   return (
     <header className="mail-header">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">
           ✉
-        </span>{' '}
+        </span>
         Sealpost
       </div>
       <div className="mail-header-user">
-        <span aria-label="Signed in as">{email}</span>
-        <button type="button" onClick={signOut}>
-          Sign out
-        </button>
+        <span className="user-address" title="Signed in as">
+          {email}
+        </span>
+        <SignOutButton />
       </div>
     </header>
   );

@@ -1,53 +1,64 @@
 'use client';
 
-import { type KeyboardEvent, type UIEvent } from 'react';
+import { type KeyboardEvent, type UIEvent, useEffect } from 'react';
 
-import type { MessageSummary } from '@/lib/api/types';
 import { useFolders, useMessageList } from '@/stores/mail-stores-provider';
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
-const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+import { MessageRow, messageRowId } from './message-row';
 
-function shortDate(iso: string): string {
-  const d = new Date(iso);
-  return d.toDateString() === new Date().toDateString() ? timeFormat.format(d) : dateFormat.format(d);
-}
+/** Start loading the next page this many pixels before the end of the list. */
+const LOAD_AHEAD_PX = 600;
 
-function sender(m: MessageSummary): string {
-  return m.from?.name || m.from?.address || '(unknown sender)';
-}
-
+/**
+ * The open folder's messages: a listbox named "Messages", newest first, loading older pages as
+ * the user scrolls or arrows past the end.
+ */
 export function MessageList() {
-  const folderName = useFolders((s) => s.folders.find((f) => f.path === s.selectedPath)?.name ?? s.selectedPath);
+  const selectedPath = useFolders((s) => s.selectedPath);
+  const folderName = useFolders((s) => s.folders.find((f) => f.path === s.selectedPath)?.name ?? (s.selectedPath === 'INBOX' ? 'Inbox' : s.selectedPath));
   const messages = useMessageList((s) => s.messages);
   const total = useMessageList((s) => s.total);
   const status = useMessageList((s) => s.status);
   const error = useMessageList((s) => s.error);
   const selectedUid = useMessageList((s) => s.selectedUid);
+  const open = useMessageList((s) => s.open);
   const select = useMessageList((s) => s.select);
   const loadMore = useMessageList((s) => s.loadMore);
 
+  // Opening a folder in the tree shows its messages.
+  useEffect(() => {
+    void open(selectedPath);
+  }, [open, selectedPath]);
+
   function onScroll(event: UIEvent<HTMLDivElement>) {
     const el = event.currentTarget;
-    if (el.scrollTop + el.clientHeight > el.scrollHeight - 400) void loadMore();
+    if (el.scrollTop + el.clientHeight > el.scrollHeight - LOAD_AHEAD_PX) void loadMore();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (messages.length === 0) return;
     const index = messages.findIndex((m) => m.uid === selectedUid);
-    const step = event.key === 'ArrowDown' || event.key === 'j' ? 1 : event.key === 'ArrowUp' || event.key === 'k' ? -1 : 0;
-    const target = messages[Math.max(0, index + step)];
-    if (step && target) {
-      event.preventDefault();
-      select(target.uid);
-      document.getElementById(`msg-${target.uid}`)?.scrollIntoView({ block: 'nearest' });
+    const next: Record<string, number> = { ArrowDown: index + 1, ArrowUp: Math.max(0, index - 1), Home: 0, End: messages.length - 1 };
+    const target = next[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    if (target >= messages.length) {
+      void loadMore();
+      return;
     }
+    const message = messages[target];
+    if (!message) return;
+    select(message.uid);
+    document.getElementById(messageRowId(message.uid))?.scrollIntoView({ block: 'nearest' });
   }
 
   return (
-    <section className="list-pane" aria-label="Message list">
+    <section className="list-pane" aria-labelledby="message-list-heading">
       <div className="list-heading">
-        <h2>{folderName}</h2>
-        <span className="muted">{status === 'loading' && messages.length === 0 ? 'Loading…' : `${total} messages`}</span>
+        <h2 id="message-list-heading">{folderName}</h2>
+        <span className="muted" aria-live="polite">
+          {status === 'loading' && messages.length === 0 ? 'Loading…' : `${total} ${total === 1 ? 'message' : 'messages'}`}
+        </span>
       </div>
       {status === 'error' && (
         <p role="alert" className="pane-error">
@@ -58,37 +69,17 @@ export function MessageList() {
         role="listbox"
         aria-label="Messages"
         aria-busy={status === 'loading'}
-        aria-activedescendant={selectedUid ? `msg-${selectedUid}` : undefined}
+        aria-activedescendant={selectedUid !== null ? messageRowId(selectedUid) : undefined}
         tabIndex={0}
         className="message-list"
         onScroll={onScroll}
         onKeyDown={onKeyDown}
       >
         {messages.map((m) => (
-          <div
-            key={m.uid}
-            id={`msg-${m.uid}`}
-            role="option"
-            aria-selected={m.uid === selectedUid}
-            className={`message-row${m.seen ? '' : ' unread'}${m.uid === selectedUid ? ' selected' : ''}`}
-            onClick={() => select(m.uid)}
-          >
-            <div className="row-top">
-              <span className="row-sender">{sender(m)}</span>
-              <span className="row-marks">
-                {!m.seen && <span className="mark mark-unread" title="Unread" aria-label="Unread" role="img">●</span>}
-                {m.flagged && <span className="mark mark-flag" title="Flagged" aria-label="Flagged" role="img">⚑</span>}
-                {m.hasAttachment && <span className="mark" title="Has attachment" aria-label="Has attachment" role="img">📎</span>}
-              </span>
-              <time className="row-date" dateTime={m.date}>
-                {shortDate(m.date)}
-              </time>
-            </div>
-            <div className="row-subject">{m.subject || '(no subject)'}</div>
-          </div>
+          <MessageRow key={m.uid} message={m} selected={m.uid === selectedUid} onSelect={() => select(m.uid)} />
         ))}
-        {status === 'ready' && messages.length === 0 && <p className="muted empty">This folder is empty.</p>}
       </div>
+      {status === 'ready' && messages.length === 0 && <p className="muted empty">This folder is empty.</p>}
     </section>
   );
 }

@@ -13,10 +13,22 @@ export class ApiRequestError extends Error {
   }
 }
 
+const GENERIC = 'Something went wrong on the server.';
+
+/** The message to show for any failure of an API call. */
+export function errorMessage(err: unknown, fallback = GENERIC): string {
+  return err instanceof ApiRequestError ? err.message : fallback;
+}
+
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, { ...init, headers: { 'Content-Type': 'application/json', ...init?.headers }, credentials: 'same-origin' });
+    res = await fetch(path, {
+      ...init,
+      headers: { Accept: 'application/json', ...(init?.body ? { 'Content-Type': 'application/json' } : {}), ...init?.headers },
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
   } catch {
     throw new ApiRequestError('network', 'Sealpost cannot be reached. Check your connection.', 0);
   }
@@ -24,7 +36,9 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const body = (await res.json().catch(() => null)) as T | ApiError | null;
   if (!res.ok) {
     const err = (body as ApiError | null)?.error;
-    throw new ApiRequestError(err?.code ?? 'internal', err?.message ?? 'Something went wrong on the server.', res.status);
+    const message = err?.message ?? GENERIC;
+    // An unexpected failure names its server log entry, for a support call.
+    throw new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, res.status);
   }
   return body as T;
 }
@@ -34,6 +48,9 @@ export const api = {
     request<SessionInfo>('/api/session', { method: 'POST', body: JSON.stringify({ username, password }) }),
   logout: () => request<void>('/api/session', { method: 'DELETE' }),
   folders: () => request<{ folders: Folder[] }>('/api/folders'),
+  /** Folder paths hold "/" and any Unicode: they travel URL-encoded in the query. */
   messages: (folder: string, offset: number, limit: number) =>
     request<MessagePage>(`/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit) })}`),
 };
+
+export type Api = typeof api;

@@ -11,7 +11,8 @@ export type ApiErrorCode =
   | 'internal';
 
 export interface ApiError {
-  error: { code: ApiErrorCode; message: string };
+  /** `requestId` comes only with 'internal': it names the server log entry for a support call. */
+  error: { code: ApiErrorCode; message: string; requestId?: string };
 }
 
 export interface SessionInfo {
@@ -24,12 +25,16 @@ export type SpecialUse = 'inbox' | 'drafts' | 'sent' | 'archive' | 'junk' | 'tra
 export interface Folder {
   /** Full IMAP path (Unicode); the key for every other call. */
   path: string;
+  /** Display name: the last path segment ("Inbox" for INBOX). */
   name: string;
+  /** Hierarchy delimiter, '' when the server has none. */
   delimiter: string;
   specialUse: SpecialUse | null;
+  /** False for \\Noselect containers, which hold folders but no messages. */
+  selectable: boolean;
   unread: number;
   total: number;
-  /** Nesting depth in the folder tree (0 for top level). */
+  /** Nesting depth in the folder tree (0 for top level); the list is in tree order. */
   depth: number;
 }
 

@@ -2,17 +2,20 @@
 // demo users as inetOrgPerson entries carrying their S/MIME certificates in userCertificate;binary
 // and, as a PKCS#7 certs-only bundle with the issuing CA, in userSMIMECertificate (RFC 2798).
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { DEMO_USERS, emailOf } from './demo-users.mjs';
-import { startDaemon, stopDaemon } from './processes.mjs';
+import { DEMO_DOMAIN, DEMO_USERS, emailOf } from './demo-users.mjs';
+import { runningPid, startDaemon, stopDaemon } from './processes.mjs';
 
 const run = promisify(execFile);
 
 export const LDAP_BASE_DN = 'dc=sealpost,dc=test';
+export const LDAP_PEOPLE_DN = `ou=people,${LDAP_BASE_DN}`;
 export const LDAP_ADMIN_DN = `cn=admin,${LDAP_BASE_DN}`;
+/** Demo only, documented in README: the rootdn's password, for writes with ldapadd/ldapmodify. */
 export const LDAP_ADMIN_PASSWORD = 'sealpost-ldap-admin';
 
 /** People in the directory who have no demo mailbox and no certificate (for address completion). */
@@ -44,8 +47,9 @@ index objectClass eq
 index mail,uid eq,sub
 index cn,sn,givenName,displayName eq,sub
 
-# Readable by anyone, like a global address list; passwords by nobody.
-access to attrs=userPassword by self write by anonymous auth by * none
+# Readable by anyone, like a global address list. userPassword serves binds only: no one reads,
+# compares or searches it, not even its owner ("write" would imply "read").
+access to attrs=userPassword by anonymous auth by * none
 access to * by * read
 `;
 }
@@ -58,10 +62,26 @@ function ldifLine(attr, value) {
     : `${attr}:: ${Buffer.from(value, 'utf8').toString('base64')}`;
 }
 
+/** {SSHA}: salted SHA-1, the scheme slapd verifies without extra modules (demo passwords only). */
+function ssha(password) {
+  const salt = crypto.randomBytes(8);
+  const digest = crypto.createHash('sha1').update(password, 'utf8').update(salt).digest();
+  return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`;
+}
+
+/** Changes when the PKI or the people change, so that the directory is loaded again. */
+function directoryFingerprint(pki) {
+  const h = crypto.createHash('sha256');
+  h.update(JSON.stringify({ users: DEMO_USERS, extra: DIRECTORY_ONLY }));
+  for (const user of DEMO_USERS) h.update(fs.readFileSync(pki.users[user.name].certDer));
+  h.update(fs.readFileSync(pki.issuing.cert));
+  return h.digest('hex');
+}
+
 async function directoryLdif(pki) {
   const entries = [
     [`dn: ${LDAP_BASE_DN}`, 'objectClass: dcObject', 'objectClass: organization', 'dc: sealpost', 'o: Sealpost Demo'],
-    [`dn: ou=people,${LDAP_BASE_DN}`, 'objectClass: organizationalUnit', 'ou: people'],
+    [`dn: ${LDAP_PEOPLE_DN}`, 'objectClass: organizationalUnit', 'ou: people'],
   ];
   for (const user of DEMO_USERS) {
     const files = pki.users[user.name];
@@ -73,7 +93,7 @@ async function directoryLdif(pki) {
     );
     const [givenName, ...rest] = user.fullName.split(' ');
     entries.push([
-      `dn: uid=${user.name},ou=people,${LDAP_BASE_DN}`,
+      `dn: uid=${user.name},${LDAP_PEOPLE_DN}`,
       'objectClass: inetOrgPerson',
       ldifLine('uid', user.name),
       ldifLine('cn', user.fullName),
@@ -81,43 +101,61 @@ async function directoryLdif(pki) {
       ldifLine('givenName', givenName),
       ldifLine('sn', rest.join(' ') || user.name),
       ldifLine('mail', emailOf(user)),
+      // The IMAP password, so that "bind as the user" can be tried later; never readable (ACL).
+      ldifLine('userPassword', ssha(user.password)),
       ldifLine('userCertificate;binary', fs.readFileSync(files.certDer)),
       ldifLine('userSMIMECertificate', p7),
     ]);
   }
   for (const p of DIRECTORY_ONLY) {
     entries.push([
-      `dn: uid=${p.uid},ou=people,${LDAP_BASE_DN}`,
+      `dn: uid=${p.uid},${LDAP_PEOPLE_DN}`,
       'objectClass: inetOrgPerson',
       ...Object.entries({ uid: p.uid, cn: p.cn, displayName: p.cn, givenName: p.givenName, sn: p.sn }).map(([k, v]) => ldifLine(k, v)),
-      ldifLine('mail', `${p.uid}@sealpost.test`),
+      ldifLine('mail', `${p.uid}@${DEMO_DOMAIN}`),
     ]);
   }
   return entries.map((e) => e.join('\n')).join('\n\n') + '\n';
 }
 
 /**
- * Starts slapd, loading the directory first when its database is new.
+ * Starts slapd unless it runs, loading the directory first when its database is new or was made
+ * from another PKI. Works as root and as any other user: everything lives in <state>/ldap.
  * @param {ReturnType<import('./instance.mjs').resolveInstance>} inst
  * @param {Awaited<ReturnType<import('./pki.mjs').ensurePki>>} pki
+ * @returns {Promise<{ pid: number, started: boolean }>}
  */
 export async function startLdap(inst, pki) {
   const d = inst.dirs.ldap;
   const conf = path.join(d, 'slapd.conf');
-  fs.mkdirSync(path.join(d, 'db'), { recursive: true });
-  fs.writeFileSync(conf, slapdConfig(inst));
+  const db = path.join(d, 'db');
   const loaded = path.join(d, 'loaded');
-  if (!fs.existsSync(loaded)) {
+  const fingerprint = directoryFingerprint(pki);
+  const upToDate = fs.existsSync(loaded) && fs.readFileSync(loaded, 'utf8').trim() === fingerprint;
+  const pid = runningPid(inst, 'ldap');
+  if (pid && upToDate) return { pid, started: false };
+  if (pid) await stopDaemon(inst, 'ldap'); // slapadd needs the database to itself
+
+  fs.mkdirSync(path.dirname(d), { recursive: true }); // the state folder keeps its own mode
+  if (!fs.existsSync(d)) fs.mkdirSync(d, { mode: 0o700 });
+  // The config holds the rootdn password; the database only needs its owner.
+  fs.writeFileSync(conf, slapdConfig(inst), { mode: 0o600 });
+  if (!upToDate) {
+    // Loading from scratch is simpler and safer than merging: a half-done slapadd leaves no trace.
+    fs.rmSync(loaded, { force: true });
+    fs.rmSync(db, { recursive: true, force: true });
+    fs.mkdirSync(db, { mode: 0o700 });
     const ldif = path.join(d, 'directory.ldif');
-    fs.writeFileSync(ldif, await directoryLdif(pki));
+    fs.writeFileSync(ldif, await directoryLdif(pki), { mode: 0o600 });
     try {
       await run('slapadd', ['-q', '-f', conf, '-l', ldif]);
     } catch (e) {
       throw new Error(`slapadd failed: ${e.stderr || e.message}`);
     }
-    fs.writeFileSync(loaded, new Date().toISOString());
+    fs.writeFileSync(loaded, `${fingerprint}\n`);
   }
-  // -d 0 keeps slapd in the foreground (no fork) with no debug output.
+  // -d 0 keeps slapd in the foreground (no fork) with no debug output; the pid file and the
+  // process group are startDaemon's. No -u/-g: it runs as whoever starts the stack.
   return startDaemon(inst, {
     name: 'ldap',
     command: '/usr/sbin/slapd',
@@ -126,6 +164,7 @@ export async function startLdap(inst, pki) {
   });
 }
 
+/** @param {ReturnType<import('./instance.mjs').resolveInstance>} inst */
 export function stopLdap(inst) {
   return stopDaemon(inst, 'ldap');
 }

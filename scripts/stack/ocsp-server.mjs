@@ -4,15 +4,15 @@
 // per request because its own `-port` listener binds every interface, and the stack stays on
 // loopback. This program only carries the HTTP of RFC 6960 appendix A (GET and POST).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-
-import fs from 'node:fs';
 
 import { resolveInstance } from './instance.mjs';
 import { manifestPath } from './pki.mjs';
 
 const MAX_REQUEST_BYTES = 64 * 1024;
+const RESPONDER_TIMEOUT_MS = 10000;
 // OCSPResponse { responseStatus malformedRequest(1) } (RFC 6960 §4.2.1), DER.
 const MALFORMED = Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x01]);
 
@@ -22,16 +22,18 @@ const pki = JSON.parse(fs.readFileSync(manifestPath(inst), 'utf8'));
 
 function respond(request) {
   return new Promise((resolve) => {
+    // -index is read per run, so a revocation in the CA database shows at the next request.
     const child = spawn('openssl', [
       'ocsp', '-index', pki.issuing.index, '-CA', pki.issuing.cert,
       '-rsigner', pki.ocsp.cert, '-rkey', pki.ocsp.key, '-nmin', '60',
       '-reqin', '-', '-respout', '-',
-    ]);
+    ], { timeout: RESPONDER_TIMEOUT_MS });
     const out = [];
     child.stdout.on('data', (c) => out.push(c));
     child.stderr.resume();
     child.on('error', () => resolve(null));
     child.on('close', (code) => resolve(code === 0 && out.length ? Buffer.concat(out) : null));
+    child.stdin.on('error', () => {}); // openssl may exit before reading a bad request
     child.stdin.end(request);
   });
 }
@@ -58,7 +60,11 @@ const server = http.createServer(async (req, res) => {
     if (req.method === 'POST') request = await readBody(req);
     else if (req.method === 'GET') {
       // GET {url}/{url-encoding of base64 of the DER request}
-      request = Buffer.from(decodeURIComponent((req.url ?? '/').slice(1)), 'base64');
+      try {
+        request = Buffer.from(decodeURIComponent((req.url ?? '/').slice(1)), 'base64');
+      } catch {
+        request = Buffer.alloc(0); // bad %-escape: answered as malformed
+      }
     } else {
       res.writeHead(405, { Allow: 'GET, POST' }).end();
       return;

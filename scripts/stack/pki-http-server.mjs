@@ -19,8 +19,17 @@ const ROUTES = {
   '/root.crt': ['root.crt', 'application/pkix-cert'],
 };
 
+function routeOf(url) {
+  try {
+    return ROUTES[new URL(url ?? '/', 'http://localhost').pathname];
+  } catch {
+    return undefined;
+  }
+}
+
 const server = http.createServer((req, res) => {
-  const route = ROUTES[new URL(req.url ?? '/', 'http://x').pathname];
+  res.on('finish', () => process.stdout.write(`${new Date().toISOString()} ${req.method} ${req.url} ${res.statusCode}\n`));
+  const route = routeOf(req.url);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
   } else if (!route) {
@@ -28,11 +37,11 @@ const server = http.createServer((req, res) => {
   } else {
     fs.readFile(path.join(inst.dirs.pki, route[0]), (err, body) => {
       if (err) return res.writeHead(404).end();
-      res.writeHead(200, { 'Content-Type': route[1], 'Content-Length': body.length });
+      // No caching: a regenerated CRL must be seen at once (RFC 5280 lets clients cache by nextUpdate).
+      res.writeHead(200, { 'Content-Type': route[1], 'Content-Length': body.length, 'Cache-Control': 'no-cache' });
       res.end(req.method === 'HEAD' ? undefined : body);
     });
   }
-  process.stdout.write(`${new Date().toISOString()} ${req.method} ${req.url} ${res.statusCode}\n`);
 });
 
 server.listen(inst.ports.pkiHttp, inst.host);

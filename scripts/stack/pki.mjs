@@ -3,6 +3,7 @@
 // database so that the CRL and `openssl ocsp` report the same revocations. Every certificate
 // carries the instance's own CRL, OCSP and caIssuers addresses on 127.0.0.1.
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +50,7 @@ new_certs_dir = $dir/issued
 certificate = $dir/ca.pem
 private_key = $dir/ca.key
 rand_serial = yes
+crlnumber = $dir/crlnumber
 default_md = sha256
 default_days = 730
 default_crl_days = 30
@@ -126,6 +128,8 @@ async function genKey(dir, file, type) {
 function initCaDir(dir, config) {
   fs.mkdirSync(path.join(dir, 'issued'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'index.txt'), '');
+  // RFC 5280 §5.2.3: conforming CRL issuers must include a CRL number.
+  fs.writeFileSync(path.join(dir, 'crlnumber'), '1000\n');
   fs.writeFileSync(path.join(dir, 'index.txt.attr'), 'unique_subject = no\n');
   fs.writeFileSync(path.join(dir, 'ca.cnf'), config);
 }
@@ -151,27 +155,98 @@ async function toDer(dir, pem, der) {
   await openssl(dir, ['x509', '-in', pem, '-outform', 'DER', '-out', der]);
 }
 
-/** Regenerates the CRL of the CA in `caDir` (PEM and DER). */
+/**
+ * (Re)generates the CRL of the CA in `caDir` as `outBase` (DER) and `outBase`.pem. Files are
+ * replaced by rename, so the HTTP server never serves half a CRL.
+ */
 async function genCrl(caDir, outBase) {
-  await openssl(caDir, ['ca', '-gencrl', '-config', path.join(caDir, 'ca.cnf'), '-crlexts', 'crl_ext', '-out', `${outBase}.pem`]);
-  await openssl(caDir, ['crl', '-in', `${outBase}.pem`, '-outform', 'DER', '-out', outBase]);
+  await openssl(caDir, ['ca', '-gencrl', '-config', path.join(caDir, 'ca.cnf'), '-crlexts', 'crl_ext', '-out', `${outBase}.pem.tmp`]);
+  await openssl(caDir, ['crl', '-in', `${outBase}.pem.tmp`, '-outform', 'DER', '-out', `${outBase}.tmp`]);
+  fs.renameSync(`${outBase}.pem.tmp`, `${outBase}.pem`);
+  fs.renameSync(`${outBase}.tmp`, outBase);
+}
+
+// CRLs are valid for 30 days (default_crl_days); a long-lived stack gets fresh ones after a week.
+const CRL_REFRESH_MS = 7 * DAY;
+
+/**
+ * Issues new CRLs (same revocations, new thisUpdate/nextUpdate) for both CAs.
+ * @param {{ root: { crl: string }, issuing: { crl: string } }} manifest
+ */
+export async function refreshCrls(manifest) {
+  const pkiDir = path.dirname(manifest.issuing.crl);
+  await genCrl(path.join(pkiDir, 'issuing-ca'), manifest.issuing.crl);
+  await genCrl(path.join(pkiDir, 'root-ca'), manifest.root.crl);
 }
 
 export function manifestPath(inst) {
   return path.join(inst.dirs.pki, 'manifest.json');
 }
 
+/** Whether `openssl pkcs12 -legacy` can work here: it needs OpenSSL 3's legacy provider (RC2). */
+async function hasLegacyProvider() {
+  try {
+    const { stdout } = await run('openssl', ['list', '-providers', '-provider', 'legacy']);
+    return /status:\s*active/.test(stdout);
+  } catch {
+    return false;
+  }
+}
+
+/** Every path string anywhere in the manifest. */
+function manifestFiles(value) {
+  if (typeof value === 'string') return path.isAbsolute(value) ? [value] : [];
+  if (value && typeof value === 'object') return Object.values(value).flatMap(manifestFiles);
+  return [];
+}
+
 /**
- * Makes the demo PKI unless the instance already has one. Returns its manifest of file paths.
+ * The manifest if the instance's PKI is complete and made for its current ports (the URLs in
+ * every certificate embed them, so SEALPOST_STACK_PORT_BASE changes call for a new PKI).
+ */
+function completeManifest(inst, now) {
+  let manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestPath(inst), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (JSON.stringify(manifest.urls) !== JSON.stringify(urls(inst))) return null;
+  if (manifest.version !== MANIFEST_VERSION) return null;
+  if (!DEMO_USERS.every((user) => manifest.users?.[user.name])) return null;
+  if (!manifestFiles(manifest).every((f) => fs.existsSync(f))) return null;
+  // A stack older than its certificates gets a new PKI rather than "valid" users that are not.
+  for (const cert of [manifest.root.cert, manifest.issuing.cert, manifest.ocsp.cert]) {
+    if (Date.parse(new crypto.X509Certificate(fs.readFileSync(cert)).validTo) < now + DAY) return null;
+  }
+  for (const user of DEMO_USERS.filter((x) => x.certStatus !== 'expired')) {
+    const cert = new crypto.X509Certificate(fs.readFileSync(manifest.users[user.name].cert));
+    if (Date.parse(cert.validTo) < now + DAY) return null;
+  }
+  return manifest;
+}
+
+// Bumped when the layout or the content of the PKI changes, so old state is made again.
+const MANIFEST_VERSION = 2;
+
+/**
+ * Makes the demo PKI unless the instance already has a complete one. Returns its manifest of
+ * absolute file paths, also written to <pki>/manifest.json (last, so it marks completion).
  * @param {ReturnType<import('./instance.mjs').resolveInstance>} inst
- * @param {{ now?: number }} [options]
+ * @param {{ now?: number }} [options] `now` fixes the clock that all validity dates derive from
  */
 export async function ensurePki(inst, { now = Date.now() } = {}) {
-  const existing = manifestPath(inst);
-  if (fs.existsSync(existing)) return JSON.parse(fs.readFileSync(existing, 'utf8'));
+  const ready = completeManifest(inst, now);
+  if (ready) {
+    if (Date.now() - fs.statSync(ready.issuing.crl).mtimeMs > CRL_REFRESH_MS) await refreshCrls(ready);
+    return ready;
+  }
 
   const root = inst.dirs.pki;
   fs.rmSync(root, { recursive: true, force: true });
+  // Private keys lie here unencrypted; only the stack's own user needs the folder.
+  fs.mkdirSync(path.dirname(root), { recursive: true }); // the state folder keeps its own mode
+  fs.mkdirSync(root, { mode: 0o700 });
   const rootCa = path.join(root, 'root-ca');
   const issuingCa = path.join(root, 'issuing-ca');
   const usersDir = path.join(root, 'users');
@@ -183,29 +258,38 @@ export async function ensurePki(inst, { now = Date.now() } = {}) {
   const rootCnf = path.join(rootCa, 'ca.cnf');
   const issuingCnf = path.join(issuingCa, 'ca.cnf');
 
-  // Root: self-signed, 20 years, backdated a day so clock skew never makes it "not yet valid".
-  await genKey(rootCa, 'ca.key', 'ec-p384');
+  // Key generation dominates the run time (RSA 3072 most); it runs in parallel.
+  const [legacy] = await Promise.all([
+    hasLegacyProvider(),
+    genKey(rootCa, 'ca.key', 'ec-p384'),
+    genKey(issuingCa, 'ca.key', 'rsa-3072'),
+    genKey(issuingCa, 'ocsp.key', 'ec-p256'),
+    ...DEMO_USERS.map((user) => genKey(usersDir, `${user.name}.key.pem`, user.key)),
+  ]);
+
+  // Root: self-signed, 10 years. Everything is backdated a day so that clock skew never makes a
+  // certificate "not yet valid".
   await openssl(rootCa, ['req', '-new', '-utf8', '-key', 'ca.key', '-subj', '/O=Sealpost Demo/CN=Sealpost Demo Root CA', '-out', 'ca.csr', '-config', rootCnf]);
   await openssl(rootCa, [
     'ca', '-batch', '-selfsign', '-notext', '-config', rootCnf, '-extfile', rootCnf, '-extensions', 'v3_root',
-    '-keyfile', 'ca.key', '-startdate', caDate(now - DAY), '-enddate', caDate(now + 7300 * DAY),
+    '-keyfile', 'ca.key', '-startdate', caDate(now - DAY), '-enddate', caDate(now + 3650 * DAY),
     '-in', 'ca.csr', '-out', 'ca.pem',
   ]);
+  fs.rmSync(path.join(rootCa, 'ca.csr'));
 
-  await genKey(issuingCa, 'ca.key', 'rsa-3072');
+  // Issuing CA: 5 years, inside the root's validity.
   await issue({
     caDir: rootCa, workDir: issuingCa, key: 'ca.key', subject: '/O=Sealpost Demo/CN=Sealpost Demo Issuing CA',
-    extFile: rootCnf, section: 'v3_issuing', out: 'ca.pem', notBefore: now - DAY, notAfter: now + 3650 * DAY,
+    extFile: rootCnf, section: 'v3_issuing', out: 'ca.pem', notBefore: now - DAY, notAfter: now + 1826 * DAY,
   });
 
-  await genKey(issuingCa, 'ocsp.key', 'ec-p256');
   await issue({
     caDir: issuingCa, workDir: issuingCa, key: 'ocsp.key', subject: '/O=Sealpost Demo/CN=Sealpost Demo OCSP Responder',
     extFile: issuingCnf, section: 'v3_ocsp', out: 'ocsp.pem', notBefore: now - DAY, notAfter: now + 730 * DAY,
   });
 
   const users = {};
-  await Promise.all(DEMO_USERS.map((user) => genKey(usersDir, `${user.name}.key.pem`, user.key)));
+  // One after the other: `openssl ca` rewrites index.txt and is not safe to run concurrently.
   for (const user of DEMO_USERS) {
     const extFile = path.join(usersDir, `${user.name}.ext`);
     fs.writeFileSync(extFile, userExtensions(user, u));
@@ -221,11 +305,6 @@ export async function ensurePki(inst, { now = Date.now() } = {}) {
     if (user.certStatus === 'revoked') {
       await openssl(issuingCa, ['ca', '-config', issuingCnf, '-revoke', path.join(usersDir, certPem), '-crl_reason', 'keyCompromise']);
     }
-    await toDer(usersDir, certPem, `${user.name}.cert.der`);
-    await openssl(usersDir, [
-      'pkcs12', '-export', '-inkey', `${user.name}.key.pem`, '-in', certPem, '-certfile', path.join(issuingCa, 'ca.pem'),
-      '-name', `${user.fullName} (Sealpost demo)`, '-passout', `pass:${user.p12Password}`, '-out', `${user.name}.p12`,
-    ]);
     users[user.name] = {
       email: emailOf(user),
       status: user.certStatus,
@@ -237,41 +316,73 @@ export async function ensurePki(inst, { now = Date.now() } = {}) {
     };
   }
 
-  // The kind of PKCS#12 that Windows and OpenSSL 1.x still export (3DES key, RC2-40 certificates).
-  const alice = DEMO_USERS.find((x) => x.name === 'alice');
-  await openssl(usersDir, [
-    'pkcs12', '-export', '-legacy', '-inkey', 'alice.key.pem', '-in', 'alice.cert.pem', '-certfile', path.join(issuingCa, 'ca.pem'),
-    '-name', `${alice.fullName} (Sealpost demo, legacy)`, '-passout', `pass:${alice.p12Password}`, '-out', 'alice-legacy.p12',
+  // Exports do not touch the CA database, so they run in parallel.
+  const exports = DEMO_USERS.flatMap((user) => [
+    toDer(usersDir, `${user.name}.cert.pem`, `${user.name}.cert.der`),
+    // OpenSSL 3 defaults: AES-256-CBC with PBKDF2 (HMAC-SHA256) for key and certificates, MAC SHA-256.
+    openssl(usersDir, [
+      'pkcs12', '-export', '-inkey', `${user.name}.key.pem`, '-in', `${user.name}.cert.pem`, '-certfile', path.join(issuingCa, 'ca.pem'),
+      '-name', `${user.fullName} (Sealpost demo)`, '-passout', `pass:${user.p12Password}`, '-out', `${user.name}.p12`,
+    ]),
   ]);
+  /** @type {Record<string, string>} */
+  const legacyP12 = {};
+  if (legacy) {
+    // The kind of PKCS#12 that Windows and OpenSSL 1.x still export (3DES key, RC2-40 certificates,
+    // SHA-1 MAC), for import tests of older files.
+    const alice = DEMO_USERS.find((x) => x.name === 'alice');
+    exports.push(
+      openssl(usersDir, [
+        'pkcs12', '-export', '-legacy', '-inkey', 'alice.key.pem', '-in', 'alice.cert.pem', '-certfile', path.join(issuingCa, 'ca.pem'),
+        '-name', `${alice.fullName} (Sealpost demo, legacy)`, '-passout', `pass:${alice.p12Password}`, '-out', 'alice-legacy.p12',
+      ]),
+    );
+    legacyP12.alice = path.join(usersDir, 'alice-legacy.p12');
+  }
+  exports.push(
+    genCrl(issuingCa, path.join(root, 'issuing.crl')),
+    genCrl(rootCa, path.join(root, 'root.crl')),
+    toDer(root, path.join(rootCa, 'ca.pem'), 'root.crt'),
+    toDer(root, path.join(issuingCa, 'ca.pem'), 'issuing.crt'),
+  );
+  await Promise.all(exports);
 
-  await genCrl(issuingCa, path.join(root, 'issuing.crl'));
-  await genCrl(rootCa, path.join(root, 'root.crl'));
   fs.copyFileSync(path.join(rootCa, 'ca.pem'), path.join(root, 'trust-anchors.pem'));
   fs.writeFileSync(
     path.join(root, 'chain.pem'),
     fs.readFileSync(path.join(issuingCa, 'ca.pem'), 'utf8') + fs.readFileSync(path.join(rootCa, 'ca.pem'), 'utf8'),
   );
-  await toDer(root, path.join(rootCa, 'ca.pem'), 'root.crt');
-  await toDer(root, path.join(issuingCa, 'ca.pem'), 'issuing.crt');
 
   const manifest = {
+    version: MANIFEST_VERSION,
     createdAt: new Date(now).toISOString(),
-    root: { cert: path.join(rootCa, 'ca.pem'), certDer: path.join(root, 'root.crt'), key: path.join(rootCa, 'ca.key'), crl: path.join(root, 'root.crl') },
+    root: {
+      cert: path.join(rootCa, 'ca.pem'),
+      certDer: path.join(root, 'root.crt'),
+      key: path.join(rootCa, 'ca.key'),
+      crl: path.join(root, 'root.crl'),
+      crlPem: path.join(root, 'root.crl.pem'),
+    },
     issuing: {
       cert: path.join(issuingCa, 'ca.pem'),
       certDer: path.join(root, 'issuing.crt'),
       key: path.join(issuingCa, 'ca.key'),
+      config: issuingCnf,
       index: path.join(issuingCa, 'index.txt'),
       crl: path.join(root, 'issuing.crl'),
       crlPem: path.join(root, 'issuing.crl.pem'),
     },
     ocsp: { cert: path.join(issuingCa, 'ocsp.pem'), key: path.join(issuingCa, 'ocsp.key') },
     users,
-    legacyP12: { alice: path.join(usersDir, 'alice-legacy.p12') },
+    // Empty when this OpenSSL has no legacy provider.
+    legacyP12,
     trustAnchors: path.join(root, 'trust-anchors.pem'),
     chain: path.join(root, 'chain.pem'),
     urls: u,
   };
-  fs.writeFileSync(existing, JSON.stringify(manifest, null, 2) + '\n');
+  // Written last and atomically: its presence means the PKI is complete.
+  const tmp = `${manifestPath(inst)}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n');
+  fs.renameSync(tmp, manifestPath(inst));
   return manifest;
 }

@@ -1,69 +1,86 @@
 import 'server-only';
 
 import fs from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
 
 import { ImapFlow } from 'imapflow';
 
 import { config, type ServerEndpoint } from '../config';
-import { AppError } from '../errors';
-import type { Session, SessionStore } from '../session/session-store';
+import { mapImapError } from './imap-errors';
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
-  'NoConnection', 'ConnectionClosed', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT',
-]);
+/** Connecting, the greeting and LOGIN must each finish within this time. */
+export const IMAP_CONNECT_TIMEOUT_MS = 10_000;
 
-/** Turns what imapflow throws into our coded errors (imapflow reports through several shapes). */
-export function mapImapError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
-  const e = err as { authenticationFailed?: boolean; serverResponseCode?: string; code?: string; message?: string };
-  if (e?.authenticationFailed || e?.serverResponseCode === 'AUTHENTICATIONFAILED') return new AppError('auth-failed');
-  if (e?.serverResponseCode === 'NONEXISTENT' || e?.serverResponseCode === 'TRYCREATE') return new AppError('folder-not-found');
-  if (e?.code && NETWORK_CODES.has(e.code)) return new AppError('imap-unavailable', e.message);
-  if (/timeout|closed|connect/i.test(e?.message ?? '')) return new AppError('imap-unavailable', e?.message);
-  return new AppError('internal', e?.message ?? String(err));
-}
+let caCache: { file: string; pem: Buffer } | undefined;
 
 function tlsOptions(endpoint: ServerEndpoint) {
-  const ca = config().tlsCaFile;
-  return { servername: endpoint.host, ...(ca ? { ca: fs.readFileSync(ca) } : {}) };
+  const file = config().tlsCaFile;
+  if (file && caCache?.file !== file) caCache = { file, pem: fs.readFileSync(file) };
+  return {
+    // SNI takes host names only (RFC 6066 section 3).
+    ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+    // An extra CA adds to Node's default roots instead of replacing them.
+    ...(file && caCache ? { ca: [...tls.rootCertificates, caCache.pem.toString('utf8')] } : {}),
+  };
 }
 
-/** Opens and authenticates one IMAP connection. */
-export async function openImap(endpoint: ServerEndpoint, user: string, pass: string): Promise<ImapFlow> {
+/**
+ * What we tell the server in ID (RFC 2971) before LOGIN. With the app's address in Dovecot's
+ * login_trusted_networks, x-originating-ip makes the server log, and slow down failed logins,
+ * per browser address rather than for the whole webmail at once.
+ */
+function clientInfo(clientIp: string | undefined) {
+  return {
+    name: 'Sealpost',
+    vendor: 'Sealpost',
+    version: false as const,
+    'support-url': false as const,
+    ...(clientIp && net.isIP(clientIp) ? { 'x-originating-ip': clientIp } : {}),
+  };
+}
+
+/**
+ * Opens and authenticates one IMAP connection. Throws a coded AppError: 'auth-failed' when the
+ * server refuses the credentials, 'imap-unavailable' when it cannot be reached.
+ */
+export async function openImap(
+  endpoint: ServerEndpoint,
+  user: string,
+  pass: string,
+  { clientIp }: { clientIp?: string } = {},
+): Promise<ImapFlow> {
+  const auth = { user, pass };
   const client = new ImapFlow({
     host: endpoint.host,
     port: endpoint.port,
     secure: endpoint.security === 'tls',
     doSTARTTLS: endpoint.security === 'starttls' ? true : endpoint.security === 'none' ? false : undefined,
     tls: tlsOptions(endpoint),
-    auth: { user, pass },
+    auth,
+    clientInfo: clientInfo(clientIp),
+    // imapflow's logger would print commands and server answers; we log our own coded errors.
     logger: false,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
+    connectionTimeout: IMAP_CONNECT_TIMEOUT_MS,
+    greetingTimeout: IMAP_CONNECT_TIMEOUT_MS,
     disableAutoIdle: true,
   });
-  // imapflow emits 'error' on dropped sockets; without a listener Node would crash the process.
+  // imapflow emits 'error' on dropped sockets; without a listener Node would end the process.
+  // The failed command rejects by itself, and `usable` turns false for the next request.
   client.on('error', () => {});
   try {
     await client.connect();
     return client;
   } catch (err) {
     client.close();
-    throw mapImapError(err);
+    const mapped = mapImapError(err);
+    if (mapped.code !== 'auth-failed') {
+      console.warn(`[sealpost] IMAP ${endpoint.host}:${endpoint.port} (${endpoint.security}): ${mapped.code}: ${mapped.message}`);
+    }
+    throw mapped;
+  } finally {
+    // imapflow keeps the options object; the clear password must not outlive LOGIN there. The
+    // session keeps its own sealed copy (server/session/credential-box.ts).
+    auth.pass = '';
   }
-}
-
-/** The session's IMAP connection: reused while usable, reopened after a drop (once at a time). */
-export async function sessionImap(store: SessionStore, session: Session): Promise<ImapFlow> {
-  if (session.imap?.usable) return session.imap;
-  session.imapConnecting ??= openImap(config().imap, session.username, store.password(session))
-    .then((client) => {
-      session.imap = client;
-      return client;
-    })
-    .finally(() => {
-      session.imapConnecting = undefined;
-    });
-  return session.imapConnecting;
 }

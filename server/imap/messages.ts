@@ -4,31 +4,51 @@ import type { FetchMessageObject, ImapFlow, MessageAddressObject, MessageStructu
 
 import type { MailAddress, MessagePage, MessageSummary } from '@/lib/api/types';
 
-import { mapImapError } from './connection';
+import { AppError } from '../errors';
+import type { Session } from '../session/session-store';
+import { isServerRefusal, mapImapError } from './imap-errors';
+import { withSessionImap } from './session-imap';
 
-/** The largest page the list may ask for: the list is virtualized, never fetched whole. */
+/** The largest page the API serves: the list is fetched page by page, never whole. */
 export const MAX_PAGE = 200;
+/** Longest subject kept (RFC 5322 section 2.1.1 caps a line at 998 characters). */
+export const MAX_SUBJECT_CHARS = 998;
+/** Longest display name kept. */
+export const MAX_NAME_CHARS = 256;
+/** Deepest BODYSTRUCTURE nesting searched for attachments. */
+export const MAX_STRUCTURE_DEPTH = 32;
 
-const address = (a: MessageAddressObject): MailAddress => ({ name: a.name ?? '', address: a.address ?? '' });
+const clip = (s: string | undefined, max: number) => (s ?? '').slice(0, max);
 
-/** True when any leaf part is an attachment (by disposition, or a non-text leaf with a name). */
-export function hasAttachment(node: MessageStructureObject | undefined): boolean {
-  if (!node) return false;
-  if (node.childNodes?.length) return node.childNodes.some(hasAttachment);
+const address = (a: MessageAddressObject): MailAddress => ({
+  name: clip(a.name, MAX_NAME_CHARS),
+  address: clip(a.address, MAX_NAME_CHARS),
+});
+
+/**
+ * True when any leaf part is an attachment: Content-Disposition "attachment", or a named
+ * non-inline leaf (RFC 2183). Inline images of an HTML body do not count.
+ */
+export function hasAttachment(node: MessageStructureObject | undefined, depth = 0): boolean {
+  if (!node || depth > MAX_STRUCTURE_DEPTH) return false;
+  if (node.childNodes?.length) return node.childNodes.some((child) => hasAttachment(child, depth + 1));
   if (node.disposition === 'attachment') return true;
   const named = Boolean(node.dispositionParameters?.filename || node.parameters?.name);
   return named && !node.type.startsWith('multipart/') && node.disposition !== 'inline';
 }
 
+const validDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
+
 export function toSummary(m: FetchMessageObject): MessageSummary {
   const env = m.envelope;
-  const date = env?.date ?? m.internalDate;
+  // The Date header, else the arrival time (a missing or unparsable header is common in spam).
+  const date = validDate(env?.date) ? env.date : validDate(m.internalDate) ? m.internalDate : new Date(0);
   return {
     uid: m.uid,
     from: env?.from?.[0] ? address(env.from[0]) : null,
-    to: (env?.to ?? []).map(address),
-    subject: env?.subject ?? '',
-    date: (date instanceof Date && !Number.isNaN(date.getTime()) ? date : new Date(0)).toISOString(),
+    to: (env?.to ?? []).slice(0, 50).map(address),
+    subject: clip(env?.subject, MAX_SUBJECT_CHARS),
+    date: date.toISOString(),
     size: m.size ?? 0,
     seen: m.flags?.has('\\Seen') ?? false,
     flagged: m.flags?.has('\\Flagged') ?? false,
@@ -37,28 +57,45 @@ export function toSummary(m: FetchMessageObject): MessageSummary {
 }
 
 /**
- * One page of a folder, newest first: `offset` counts from the newest message. Only the
- * sequence range of the page is fetched.
+ * The sequence range of one page, newest first: `offset` counts from the newest message (the
+ * highest sequence number). Null when the page is past the end.
  */
-export async function listMessages(client: ImapFlow, folder: string, offset: number, limit: number): Promise<MessagePage> {
+export function pageRange(exists: number, offset: number, limit: number): string | null {
+  const last = exists - offset;
+  if (last < 1 || limit < 1) return null;
+  return `${Math.max(1, last - limit + 1)}:${last}`;
+}
+
+async function openReadOnly(client: ImapFlow, folder: string) {
   try {
-    const lock = await client.getMailboxLock(folder, { readOnly: true });
+    return await client.getMailboxLock(folder, { readOnly: true });
+  } catch (err) {
+    // A tagged NO to EXAMINE means there is no such folder; not every server adds [NONEXISTENT].
+    if (isServerRefusal(err)) throw new AppError('folder-not-found', `EXAMINE ${JSON.stringify(folder)} refused`);
+    throw mapImapError(err);
+  }
+}
+
+/**
+ * One page of a folder's message list, newest first (by arrival: sequence numbers), with the
+ * folder's total. Only the page's sequence range is fetched: envelope, flags, size and
+ * BODYSTRUCTURE.
+ */
+export async function listMessages(session: Session, folder: string, offset: number, limit: number): Promise<MessagePage> {
+  return withSessionImap(session, async (client) => {
+    const lock = await openReadOnly(client, folder);
     try {
       const total = client.mailbox ? client.mailbox.exists : 0;
-      const last = total - offset;
-      const first = Math.max(1, last - limit + 1);
-      const messages: MessageSummary[] = [];
-      if (last >= 1 && limit > 0) {
-        for await (const m of client.fetch(`${first}:${last}`, { uid: true, envelope: true, flags: true, size: true, bodyStructure: true, internalDate: true })) {
-          messages.push(toSummary(m));
-        }
+      const range = pageRange(total, offset, Math.min(limit, MAX_PAGE));
+      const fetched: FetchMessageObject[] = [];
+      if (range) {
+        const query = { uid: true, envelope: true, flags: true, size: true, bodyStructure: true, internalDate: true };
+        for await (const m of client.fetch(range, query)) fetched.push(m);
       }
-      messages.reverse();
-      return { folder, total, offset, messages };
+      fetched.sort((a, b) => b.seq - a.seq);
+      return { folder, total, offset, messages: fetched.map(toSummary) };
     } finally {
       lock.release();
     }
-  } catch (err) {
-    throw mapImapError(err);
-  }
+  });
 }

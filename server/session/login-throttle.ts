@@ -1,58 +1,100 @@
 import 'server-only';
 
-// Slows down password guessing: each failed login for a username from one address doubles the
-// wait before the next attempt is checked (250 ms up to 8 s); after MAX_FAILURES within the
-// window, attempts are refused until the window passes.
+import { AppError } from '../errors';
 
-export const MAX_FAILURES = 10;
-const WINDOW_MS = 15 * 60_000;
-const BASE_DELAY_MS = 250;
-const MAX_DELAY_MS = 8000;
+// Slows down password guessing per username and client address: attempts for one key run one
+// after another, and each recorded failure doubles the wait before the next one is checked
+// (500 ms, 1 s, 2 s ... up to 16 s). A success or 15 quiet minutes forget the failures. There is
+// no hard lock-out, so a guesser cannot lock a user out; a few attempts may queue per key, more
+// are refused with 'too-many-attempts'.
 
-interface Entry {
-  failures: number;
+export const THROTTLE_BASE_DELAY_MS = 500;
+export const THROTTLE_MAX_DELAY_MS = 16_000;
+/** Failures older than this (since the last one) are forgotten. */
+export const THROTTLE_WINDOW_MS = 15 * 60_000;
+/** Attempts for one key that may wait in line; the next is refused. */
+export const THROTTLE_MAX_QUEUED = 3;
+/** Keys remembered at most; beyond it stale entries are dropped. */
+const MAX_KEYS = 10_000;
+
+interface Failures {
+  count: number;
   last: number;
 }
 
-export class LoginThrottle {
-  private readonly entries = new Map<string, Entry>();
+interface Options {
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
 
-  constructor(private readonly now: () => number = Date.now) {}
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class LoginThrottle {
+  private readonly failures = new Map<string, Failures>();
+  private readonly lines = new Map<string, { tail: Promise<unknown>; queued: number }>();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor({ now = Date.now, sleep = realSleep }: Options = {}) {
+    this.now = now;
+    this.sleep = sleep;
+  }
 
   private key(username: string, ip: string): string {
     return `${username.trim().toLowerCase()}\u0000${ip}`;
   }
 
-  private entry(username: string, ip: string): Entry | undefined {
-    const e = this.entries.get(this.key(username, ip));
-    if (e && this.now() - e.last > WINDOW_MS) {
-      this.entries.delete(this.key(username, ip));
+  /** The wait before the next attempt for this username and address is checked. */
+  delayFor(username: string, ip: string): number {
+    const f = this.current(this.key(username, ip));
+    return f ? Math.min(THROTTLE_BASE_DELAY_MS * 2 ** (f.count - 1), THROTTLE_MAX_DELAY_MS) : 0;
+  }
+
+  /**
+   * Runs one login attempt in line for its key, after the key's delay. `isFailure` says which
+   * errors count as a wrong password (a server that cannot be reached does not).
+   */
+  async attempt<T>(username: string, ip: string, run: () => Promise<T>, isFailure: (err: unknown) => boolean): Promise<T> {
+    const key = this.key(username, ip);
+    const line = this.lines.get(key) ?? { tail: Promise.resolve(), queued: 0 };
+    if (line.queued >= THROTTLE_MAX_QUEUED) throw new AppError('too-many-attempts');
+    line.queued++;
+    this.lines.set(key, line);
+    const turn = line.tail.then(async () => {
+      await this.sleep(this.delayFor(username, ip));
+      try {
+        const result = await run();
+        this.failures.delete(key);
+        return result;
+      } catch (err) {
+        if (isFailure(err)) this.recordFailure(key);
+        throw err;
+      }
+    });
+    line.tail = turn.catch(() => {});
+    try {
+      return await turn;
+    } finally {
+      if (--line.queued === 0 && this.lines.get(key) === line) this.lines.delete(key);
+    }
+  }
+
+  private current(key: string): Failures | undefined {
+    const f = this.failures.get(key);
+    if (f && this.now() - f.last > THROTTLE_WINDOW_MS) {
+      this.failures.delete(key);
       return undefined;
     }
-    return e;
+    return f;
   }
 
-  /** How long to wait before checking this attempt, or 'refuse'. */
-  delayFor(username: string, ip: string): number | 'refuse' {
-    const e = this.entry(username, ip);
-    if (!e) return 0;
-    if (e.failures >= MAX_FAILURES) return 'refuse';
-    return Math.min(BASE_DELAY_MS * 2 ** (e.failures - 1), MAX_DELAY_MS);
-  }
-
-  failed(username: string, ip: string): void {
-    const e = this.entry(username, ip) ?? { failures: 0, last: 0 };
-    e.failures++;
-    e.last = this.now();
-    this.entries.set(this.key(username, ip), e);
-    if (this.entries.size > 10_000) this.prune();
-  }
-
-  succeeded(username: string, ip: string): void {
-    this.entries.delete(this.key(username, ip));
-  }
-
-  private prune(): void {
-    for (const [k, e] of this.entries) if (this.now() - e.last > WINDOW_MS) this.entries.delete(k);
+  private recordFailure(key: string): void {
+    const f = this.current(key) ?? { count: 0, last: 0 };
+    f.count++;
+    f.last = this.now();
+    this.failures.set(key, f);
+    if (this.failures.size > MAX_KEYS) {
+      for (const k of this.failures.keys()) this.current(k);
+    }
   }
 }

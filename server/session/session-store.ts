@@ -11,17 +11,24 @@ export interface Session {
   username: string;
   email: string;
   password: SealedSecret;
+  /** The browser's address at sign-in, passed on to the IMAP server (ID x-originating-ip). */
+  clientIp?: string;
   createdAt: number;
   lastSeen: number;
-  /** The session's one IMAP connection, opened on first use and reused. */
+  /** The session's one IMAP connection, reused; reopened after a drop (server/imap/session-imap.ts). */
   imap?: ImapFlow;
   imapConnecting?: Promise<ImapFlow>;
+  /** Set when the session is signed out or expired; a connection opened later is closed at once. */
+  ended?: boolean;
 }
 
-/** In-memory sessions with idle expiry. Expired sessions close their IMAP connection. */
+/**
+ * In-memory sessions with idle expiry. Expired sessions close their IMAP connection. The IMAP
+ * password is held only sealed (AES-256-GCM), and opened for the moment a connection needs it.
+ */
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
-  readonly box: CredentialBox;
+  private readonly box: CredentialBox;
 
   constructor(
     secret: string,
@@ -31,10 +38,11 @@ export class SessionStore {
     this.box = new CredentialBox(secret);
   }
 
-  create(username: string, email: string, password: string): Session {
+  create(username: string, email: string, password: string, clientIp?: string): Session {
+    // 256 random bits: the cookie is the only credential the browser holds.
     const id = crypto.randomBytes(32).toString('base64url');
     const t = this.now();
-    const session: Session = { id, username, email, password: this.box.seal(password), createdAt: t, lastSeen: t };
+    const session: Session = { id, username, email, password: this.box.seal(password), clientIp, createdAt: t, lastSeen: t };
     this.sessions.set(id, session);
     return session;
   }
@@ -60,7 +68,10 @@ export class SessionStore {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
-    session.imap?.logout().catch(() => session.imap?.close());
+    session.ended = true;
+    const client = session.imap;
+    session.imap = undefined;
+    client?.logout().catch(() => client.close());
   }
 
   /** Ends every idle session; run periodically so idle IMAP connections do not linger. */

@@ -5,12 +5,12 @@ import { cookies } from 'next/headers';
 import { config } from '../config';
 import { AppError } from '../errors';
 import { LoginThrottle } from './login-throttle';
+import { SESSION_COOKIE } from './session-cookie';
 import { type Session, SessionStore } from './session-store';
 
-export const SESSION_COOKIE = 'sealpost_session';
-
-// Next.js may load this module in more than one module graph; the process-wide state lives on
-// globalThis so that every route sees the same sessions.
+// Next.js may load this module in more than one module graph (pages, route handlers); the
+// process-wide state lives on globalThis under a Symbol so that every route sees the same
+// sessions.
 const STATE = Symbol.for('sealpost.sessions');
 interface State {
   store: SessionStore;
@@ -22,6 +22,7 @@ function state(): State {
   if (!g[STATE]) {
     const { sessionSecret, sessionIdleMs } = config();
     const store = new SessionStore(sessionSecret, sessionIdleMs);
+    // Ends idle sessions (and their IMAP connections) even when nobody asks for them again.
     setInterval(() => store.sweep(), 60_000).unref();
     g[STATE] = { store, throttle: new LoginThrottle() };
   }
@@ -31,11 +32,7 @@ function state(): State {
 export const sessionStore = (): SessionStore => state().store;
 export const loginThrottle = (): LoginThrottle => state().throttle;
 
-/** Cookie attributes: HttpOnly and SameSite=Strict always, Secure when served over HTTPS. */
-export function sessionCookieOptions(secure: boolean) {
-  return { httpOnly: true, sameSite: 'strict' as const, secure, path: '/' };
-}
-
+/** The request's live session (touching it), or null. For pages and route handlers. */
 export async function currentSession(): Promise<Session | null> {
   const jar = await cookies();
   return sessionStore().get(jar.get(SESSION_COOKIE)?.value);
@@ -45,4 +42,10 @@ export async function requireSession(): Promise<Session> {
   const session = await currentSession();
   if (!session) throw new AppError('not-signed-in');
   return session;
+}
+
+/** Signs out: ends the request's session, if any, and closes its IMAP connection. */
+export async function endCurrentSession(): Promise<void> {
+  const id = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (id) sessionStore().destroy(id);
 }

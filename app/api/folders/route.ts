@@ -1,12 +1,8 @@
 import { handle } from '@/server/http';
 import { listFolders } from '@/server/imap/folders';
-import { sessionImap } from '@/server/imap/connection';
-import { requireSession, sessionStore } from '@/server/session/sessions';
+import { requireSession } from '@/server/session/sessions';
 
-/** The folder tree with unread counts, special-use folders first. */
+/** The folder tree in display order with unread counts: 200 { folders: Folder[] }. */
 export async function GET() {
-  return handle(async () => {
-    const session = await requireSession();
-    return { folders: await listFolders(await sessionImap(sessionStore(), session)) };
-  });
+  return handle(async () => ({ folders: await listFolders(await requireSession()) }));
 }

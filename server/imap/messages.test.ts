@@ -1,0 +1,63 @@
+import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
+import { describe, expect, it } from 'vitest';
+
+import { MAX_SUBJECT_CHARS, hasAttachment, pageRange, toSummary } from './messages';
+
+describe('pageRange', () => {
+  it('counts pages from the newest message (highest sequence number)', () => {
+    expect(pageRange(250, 0, 100)).toBe('151:250');
+    expect(pageRange(250, 100, 100)).toBe('51:150');
+    expect(pageRange(250, 200, 100)).toBe('1:50');
+  });
+  it('is null past the end or for an empty folder', () => {
+    expect(pageRange(250, 250, 100)).toBeNull();
+    expect(pageRange(0, 0, 100)).toBeNull();
+    expect(pageRange(10, 0, 0)).toBeNull();
+  });
+});
+
+describe('hasAttachment', () => {
+  const leaf = (type: string, extra: Partial<MessageStructureObject> = {}) => ({ type, part: '1', ...extra }) as MessageStructureObject;
+  it('finds an attachment disposition anywhere in the tree', () => {
+    const tree = { type: 'multipart/mixed', childNodes: [leaf('text/plain'), leaf('application/pdf', { disposition: 'attachment' })] } as MessageStructureObject;
+    expect(hasAttachment(tree)).toBe(true);
+  });
+  it('counts a named part without disposition', () => {
+    expect(hasAttachment({ type: 'multipart/mixed', childNodes: [leaf('text/plain'), leaf('text/csv', { parameters: { name: 'a.csv' } })] } as MessageStructureObject)).toBe(true);
+  });
+  it('does not count text alternatives or inline images', () => {
+    const tree = {
+      type: 'multipart/alternative',
+      childNodes: [leaf('text/plain'), leaf('image/png', { disposition: 'inline', dispositionParameters: { filename: 'a.png' } })],
+    } as MessageStructureObject;
+    expect(hasAttachment(tree)).toBe(false);
+  });
+  it('stops at a hostile nesting depth', () => {
+    let node = leaf('application/pdf', { disposition: 'attachment' });
+    for (let i = 0; i < 100; i++) node = { type: 'multipart/mixed', part: '1', childNodes: [node] } as MessageStructureObject;
+    expect(hasAttachment(node)).toBe(false);
+  });
+});
+
+describe('toSummary', () => {
+  it('turns a FETCH answer into a list row, clipping oversized fields', () => {
+    const m = {
+      seq: 3,
+      uid: 42,
+      size: 1234,
+      flags: new Set(['\\Flagged']),
+      envelope: { date: new Date('2026-11-20T10:00:00Z'), subject: 'x'.repeat(5000), from: [{ name: 'Zoë', address: 'zoe@example.com' }], to: [] },
+      internalDate: new Date('2026-11-21T00:00:00Z'),
+    } as unknown as FetchMessageObject;
+    const s = toSummary(m);
+    expect(s).toMatchObject({ uid: 42, size: 1234, seen: false, flagged: true, hasAttachment: false, from: { name: 'Zoë', address: 'zoe@example.com' } });
+    expect(s.date).toBe('2026-11-20T10:00:00.000Z');
+    expect(s.subject).toHaveLength(MAX_SUBJECT_CHARS);
+  });
+  it('falls back to the arrival date when the Date header is missing or broken', () => {
+    const m = { seq: 1, uid: 1, flags: new Set(['\\Seen']), envelope: { date: new Date('nonsense') }, internalDate: new Date('2026-01-02T03:04:05Z') } as unknown as FetchMessageObject;
+    expect(toSummary(m).date).toBe('2026-01-02T03:04:05.000Z');
+    const n = { seq: 1, uid: 1, flags: new Set(), envelope: {}, internalDate: new Date('2026-01-02T03:04:05Z') } as unknown as FetchMessageObject;
+    expect(toSummary(n).date).toBe('2026-01-02T03:04:05.000Z');
+  });
+});
