@@ -24,5 +24,12 @@ export const ERROR_RESPONSES: Readonly<Record<ApiErrorCode, { status: number; me
   'too-many-attempts': { status: 429, message: 'Too many failed sign-in attempts. Wait a few minutes and try again.' },
   'imap-unavailable': { status: 503, message: 'The mail server cannot be reached. Try again later.' },
   'folder-not-found': { status: 404, message: 'That folder does not exist (any more).' },
+  'message-too-large': { status: 413, message: 'The message is too large to send (at most 50 MB).' },
+  'message-bad-line-ends': { status: 400, message: 'The message was not sent: its lines must end with CRLF.' },
+  'smtp-unavailable': { status: 503, message: 'The outgoing mail server cannot be reached. Try again later.' },
+  'smtp-auth-failed': { status: 502, message: 'The outgoing mail server did not accept your sign-in. The message was not sent.' },
+  // SmtpRejectedError (server/smtp/smtp-client.ts) answers with the server's reply instead.
+  'smtp-rejected': { status: 422, message: 'The outgoing mail server refused the message. It was not sent.' },
+  'message-not-found': { status: 404, message: 'That message does not exist (any more).' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 };

@@ -25,10 +25,10 @@ export function errorResponse(err: unknown): NextResponse<ApiError> {
 }
 
 /** Runs a handler body, mapping its errors; every API answer is uncacheable. */
-export async function handle<T>(fn: () => Promise<NextResponse<T> | T>): Promise<NextResponse> {
+export async function handle<T>(fn: () => Promise<Response | T>): Promise<Response> {
   try {
     const result = await fn();
-    const res = result instanceof NextResponse ? result : NextResponse.json(result);
+    const res = result instanceof Response ? result : NextResponse.json(result);
     res.headers.set('Cache-Control', 'no-store');
     return res;
   } catch (err) {

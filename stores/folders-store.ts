@@ -13,6 +13,8 @@ export interface FoldersState {
   error: string | null;
   load: () => Promise<void>;
   select: (path: string) => void;
+  /** Adjusts a folder's unread count after the user read (-1) or unread (+1) a message. */
+  adjustUnread: (path: string, delta: number) => void;
 }
 
 interface Deps {
@@ -36,6 +38,9 @@ export function createFoldersStore({ fetchFolders = api.folders, onSessionEnded 
         if (e instanceof ApiRequestError && e.code === 'not-signed-in') onSessionEnded();
         set({ status: 'error', error: errorMessage(e, 'The folders could not be loaded.') });
       }
+    },
+    adjustUnread(path, delta) {
+      set({ folders: get().folders.map((f) => (f.path === path ? { ...f, unread: Math.max(0, f.unread + delta) } : f)) });
     },
     select(path) {
       const folder = get().folders.find((f) => f.path === path);

@@ -3,8 +3,11 @@
 import { type ReactNode, createContext, useContext, useState } from 'react';
 import { useStore } from 'zustand';
 
+import { api } from '@/lib/api/client';
+
 import { type FoldersState, type FoldersStore, createFoldersStore } from './folders-store';
 import { type MessageListState, type MessageListStore, createMessageListStore } from './message-list-store';
+import { type ReaderState, type ReaderStore, createReaderStore } from './reader-store';
 import { type SessionState, type SessionStore, createSessionStore } from './session-store';
 
 // The mail view's stores, created per provider instance, never as module singletons: two views
@@ -13,6 +16,7 @@ interface MailStores {
   session: SessionStore;
   folders: FoldersStore;
   messageList: MessageListStore;
+  reader: ReaderStore;
 }
 
 const MailStoresContext = createContext<MailStores | null>(null);
@@ -25,6 +29,7 @@ export function MailStoresProvider({ email, children }: { email: string; childre
       session,
       folders: createFoldersStore({ onSessionEnded }),
       messageList: createMessageListStore({ onSessionEnded }),
+      reader: createReaderStore({ onSessionEnded }),
     };
   });
   return <MailStoresContext.Provider value={stores}>{children}</MailStoresContext.Provider>;
@@ -46,4 +51,25 @@ export function useFolders<T>(selector: (s: FoldersState) => T): T {
 
 export function useMessageList<T>(selector: (s: MessageListState) => T): T {
   return useStore(useStores().messageList, selector);
+}
+
+export function useReader<T>(selector: (s: ReaderState) => T): T {
+  return useStore(useStores().reader, selector);
+}
+
+/** Opening a message: fetch and parse it, then mark it read on the server and in the lists. */
+export function useOpenMessage(): (folder: string, uid: number) => Promise<void> {
+  const { reader, messageList, folders } = useStores();
+  return async (folder, uid) => {
+    const message = await reader.getState().open(folder, uid);
+    const summary = messageList.getState().messages.find((m) => m.uid === uid);
+    if (!message || !summary || summary.seen) return;
+    try {
+      await api.setFlags({ folder, uid, seen: true });
+      messageList.getState().setSeen(uid, true);
+      folders.getState().adjustUnread(folder, -1);
+    } catch {
+      // Reading still worked; the mark stays unread and the next open tries again.
+    }
+  };
 }

@@ -17,6 +17,8 @@ export interface MessageListState {
   open: (folder: string) => Promise<void>;
   loadMore: () => Promise<void>;
   select: (uid: number) => void;
+  /** Records a read state the server has accepted. */
+  setSeen: (uid: number, seen: boolean) => void;
 }
 
 interface Deps {
@@ -64,6 +66,9 @@ export function createMessageListStore({ fetchPage = api.messages, onSessionEnde
         } catch (e) {
           fail(folder, e);
         }
+      },
+      setSeen(uid, seen) {
+        set({ messages: get().messages.map((m) => (m.uid === uid ? { ...m, seen } : m)) });
       },
       select(uid) {
         set({ selectedUid: uid });

@@ -1,19 +1,91 @@
 'use client';
 
-import { useMessageList } from '@/stores/mail-stores-provider';
+import { useEffect, useState } from 'react';
 
-/** Placeholder until the reader lands: names the selected message. */
+import type { MailAddress } from '@/lib/api/types';
+import { useFolders, useMessageList, useOpenMessage, useReader } from '@/stores/mail-stores-provider';
+
+import { AttachmentList } from './attachment-list';
+import { MessageBody } from './message-body';
+
+const formatAddress = (a: MailAddress) => (a.name ? `${a.name} <${a.address}>` : a.address);
+const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short' });
+
+/** The open message: headers, body (sandboxed) and attachments. */
 export function ReadingPane() {
-  const selected = useMessageList((s) => s.messages.find((m) => m.uid === s.selectedUid));
-  return (
-    <section className="reading-pane" aria-label="Reading pane">
-      {selected ? (
-        <>
-          <h2>{selected.subject || '(no subject)'}</h2>
-          <p className="muted">Reading messages arrives with the next version of Sealpost.</p>
-        </>
-      ) : (
+  const folder = useFolders((s) => s.selectedPath);
+  const selectedUid = useMessageList((s) => s.selectedUid);
+  const message = useReader((s) => s.message);
+  const status = useReader((s) => s.status);
+  const error = useReader((s) => s.error);
+  const remoteAllowed = useReader((s) => s.remoteImagesAllowed);
+  const allowRemote = useReader((s) => s.allowRemoteImages);
+  const close = useReader((s) => s.close);
+  const openMessage = useOpenMessage();
+  const [blocked, setBlocked] = useState(0);
+
+  useEffect(() => {
+    if (selectedUid === null) close();
+    else void openMessage(folder, selectedUid);
+    // openMessage is rebuilt each render; the message to show depends on folder and uid only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [folder, selectedUid, close]);
+
+  if (selectedUid === null) {
+    return (
+      <section className="reading-pane" aria-label="Reading pane">
         <p className="muted placeholder">Select a message to read it.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="reading-pane" aria-label="Reading pane" aria-busy={status === 'loading'}>
+      {status === 'loading' && <p className="muted">Loading…</p>}
+      {status === 'error' && (
+        <p role="alert" className="pane-error">
+          {error}
+        </p>
+      )}
+      {message && (
+        <article className="message" aria-label="Message">
+          <header className="message-headers">
+            <h2>{message.subject || '(no subject)'}</h2>
+            <dl>
+              <dt>From</dt>
+              <dd>{message.from ? formatAddress(message.from) : '(unknown sender)'}</dd>
+              {message.to.length > 0 && (
+                <>
+                  <dt>To</dt>
+                  <dd>{message.to.map(formatAddress).join(', ')}</dd>
+                </>
+              )}
+              {message.cc.length > 0 && (
+                <>
+                  <dt>Cc</dt>
+                  <dd>{message.cc.map(formatAddress).join(', ')}</dd>
+                </>
+              )}
+              {message.date && (
+                <>
+                  <dt>Date</dt>
+                  <dd>
+                    <time dateTime={message.date}>{dateFormat.format(new Date(message.date))}</time>
+                  </dd>
+                </>
+              )}
+            </dl>
+          </header>
+          {blocked > 0 && !remoteAllowed && (
+            <div className="remote-notice" role="status">
+              Remote images in this message were blocked to protect your privacy.{' '}
+              <button type="button" onClick={allowRemote}>
+                Show remote images
+              </button>
+            </div>
+          )}
+          <AttachmentList attachments={message.attachments.filter((a) => !a.inline || !a.contentId)} />
+          <MessageBody message={message} allowRemoteImages={remoteAllowed} onBlockedRemote={setBlocked} />
+        </article>
       )}
     </section>
   );

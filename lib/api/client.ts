@@ -1,6 +1,6 @@
 // The browser's typed access to the app's API. Errors arrive as ApiRequestError with the
 // server's code and its user-safe message.
-import type { ApiError, ApiErrorCode, Folder, MessagePage, SessionInfo } from './types';
+import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, SessionInfo } from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -21,6 +21,18 @@ export function errorMessage(err: unknown, fallback = GENERIC): string {
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await send(path, init);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** The raw bytes of a successful answer (message sources), errors as for JSON calls. */
+async function requestBytes(path: string): Promise<Uint8Array> {
+  const res = await send(path, { headers: { Accept: 'application/octet-stream' } });
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function send(path: string, init?: RequestInit): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -32,15 +44,11 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
   } catch {
     throw new ApiRequestError('network', 'Sealpost cannot be reached. Check your connection.', 0);
   }
-  if (res.status === 204) return undefined as T;
-  const body = (await res.json().catch(() => null)) as T | ApiError | null;
-  if (!res.ok) {
-    const err = (body as ApiError | null)?.error;
-    const message = err?.message ?? GENERIC;
-    // An unexpected failure names its server log entry, for a support call.
-    throw new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, res.status);
-  }
-  return body as T;
+  if (res.ok) return res;
+  const err = ((await res.json().catch(() => null)) as ApiError | null)?.error;
+  const message = err?.message ?? GENERIC;
+  // An unexpected failure names its server log entry, for a support call.
+  throw new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, res.status);
 }
 
 export const api = {
@@ -51,6 +59,11 @@ export const api = {
   /** Folder paths hold "/" and any Unicode: they travel URL-encoded in the query. */
   messages: (folder: string, offset: number, limit: number) =>
     request<MessagePage>(`/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit) })}`),
+  /** The message's exact RFC 5322 bytes: MIME and S/MIME are handled in the browser. */
+  messageSource: (folder: string, uid: number) =>
+    requestBytes(`/api/messages/source?${new URLSearchParams({ folder, uid: String(uid) })}`),
+  setFlags: (update: FlagsUpdate) =>
+    request<{ ok: true }>('/api/messages/flags', { method: 'POST', body: JSON.stringify(update) }),
 };
 
 export type Api = typeof api;

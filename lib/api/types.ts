@@ -8,16 +8,36 @@ export type ApiErrorCode =
   | 'too-many-attempts'
   | 'imap-unavailable'
   | 'folder-not-found'
+  | 'message-too-large'
+  | 'message-bad-line-ends'
+  | 'smtp-unavailable'
+  | 'smtp-auth-failed'
+  | 'smtp-rejected'
+  | 'message-not-found'
   | 'internal';
 
 export interface ApiError {
   /** `requestId` comes only with 'internal': it names the server log entry for a support call. */
-  error: { code: ApiErrorCode; message: string; requestId?: string };
+  error: {
+    code: ApiErrorCode;
+    message: string;
+    requestId?: string;
+    /** Only with 'smtp-rejected': the recipients the server refused (the message went to nobody). */
+    rejectedRecipients?: string[];
+  };
 }
 
 export interface SessionInfo {
   username: string;
   email: string;
+}
+
+/** POST /api/send: the message was submitted; `savedToSent` false means the copy in Sent failed. */
+export interface SendResult {
+  sent: true;
+  savedToSent: boolean;
+  /** The Sent folder's path, null when the account has none. */
+  sentFolder: string | null;
 }
 
 export type SpecialUse = 'inbox' | 'drafts' | 'sent' | 'archive' | 'junk' | 'trash';
@@ -61,4 +81,12 @@ export interface MessagePage {
   total: number;
   offset: number;
   messages: MessageSummary[];
+}
+
+/** What the reader needs besides the raw bytes: the message's flags after opening it. */
+export interface FlagsUpdate {
+  folder: string;
+  uid: number;
+  seen?: boolean;
+  flagged?: boolean;
 }

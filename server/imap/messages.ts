@@ -1,12 +1,11 @@
 import 'server-only';
 
-import type { FetchMessageObject, ImapFlow, MessageAddressObject, MessageStructureObject } from 'imapflow';
+import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
 
 import type { MailAddress, MessagePage, MessageSummary } from '@/lib/api/types';
 
-import { AppError } from '../errors';
 import type { Session } from '../session/session-store';
-import { isServerRefusal, mapImapError } from './imap-errors';
+import { openFolder } from './open-folder';
 import { withSessionImap } from './session-imap';
 
 /** The largest page the API serves: the list is fetched page by page, never whole. */
@@ -66,16 +65,6 @@ export function pageRange(exists: number, offset: number, limit: number): string
   return `${Math.max(1, last - limit + 1)}:${last}`;
 }
 
-async function openReadOnly(client: ImapFlow, folder: string) {
-  try {
-    return await client.getMailboxLock(folder, { readOnly: true });
-  } catch (err) {
-    // A tagged NO to EXAMINE means there is no such folder; not every server adds [NONEXISTENT].
-    if (isServerRefusal(err)) throw new AppError('folder-not-found', `EXAMINE ${JSON.stringify(folder)} refused`);
-    throw mapImapError(err);
-  }
-}
-
 /**
  * One page of a folder's message list, newest first (by arrival: sequence numbers), with the
  * folder's total. Only the page's sequence range is fetched: envelope, flags, size and
@@ -83,7 +72,7 @@ async function openReadOnly(client: ImapFlow, folder: string) {
  */
 export async function listMessages(session: Session, folder: string, offset: number, limit: number): Promise<MessagePage> {
   return withSessionImap(session, async (client) => {
-    const lock = await openReadOnly(client, folder);
+    const lock = await openFolder(client, folder, { readOnly: true });
     try {
       const total = client.mailbox ? client.mailbox.exists : 0;
       const range = pageRange(total, offset, Math.min(limit, MAX_PAGE));

@@ -1,0 +1,53 @@
+'use client';
+
+import { useEffect, useMemo } from 'react';
+
+import type { ParsedMessage } from '@/lib/mail/parse-message';
+import { messageDocument, textAsHtml } from '@/lib/mail/message-document';
+
+import { sanitizeMessageHtml } from './sanitize-message-html';
+
+const INLINE_IMAGE = /^image\/(png|gif|jpeg|webp)$/i;
+
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/**
+ * The message body in a sandboxed frame: no scripts (no allow-scripts), its own unique origin (no
+ * allow-same-origin), a CSP that blocks every network load unless the user allowed remote images.
+ * Links may open in a new tab, outside the sandbox.
+ */
+export function MessageBody({
+  message,
+  allowRemoteImages,
+  onBlockedRemote,
+}: {
+  message: ParsedMessage;
+  allowRemoteImages: boolean;
+  onBlockedRemote: (count: number) => void;
+}) {
+  const { doc, blocked } = useMemo(() => {
+    if (message.html === null) return { doc: messageDocument(textAsHtml(message.text ?? ''), { allowRemoteImages: false }), blocked: 0 };
+    const cidUrls = new Map(
+      message.attachments
+        .filter((a) => a.contentId && INLINE_IMAGE.test(a.mimeType))
+        .map((a) => [a.contentId!, `data:${a.mimeType.toLowerCase()};base64,${base64(a.content)}`]),
+    );
+    const clean = sanitizeMessageHtml(message.html, { cidUrls, allowRemoteImages });
+    return { doc: messageDocument(clean.html, { allowRemoteImages }), blocked: clean.blockedRemote };
+  }, [message, allowRemoteImages]);
+
+  useEffect(() => onBlockedRemote(blocked), [blocked, onBlockedRemote]);
+  return (
+    <iframe
+      className="message-frame"
+      title="Message body"
+      sandbox="allow-popups allow-popups-to-escape-sandbox"
+      referrerPolicy="no-referrer"
+      srcDoc={doc}
+    />
+  );
+}

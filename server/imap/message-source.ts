@@ -1,0 +1,48 @@
+import 'server-only';
+
+import { AppError } from '../errors';
+import type { Session } from '../session/session-store';
+import { openFolder } from './open-folder';
+import { withSessionImap } from './session-imap';
+
+/** Largest message whose raw bytes are handed to the browser in one answer. */
+export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The exact RFC 5322 bytes of one message (BODY.PEEK[]: reading does not mark it seen), never
+ * re-serialized: signatures are verified over these bytes in the browser.
+ */
+export async function fetchMessageSource(session: Session, folder: string, uid: number): Promise<Buffer> {
+  return withSessionImap(session, async (client) => {
+    const lock = await openFolder(client, folder, { readOnly: true });
+    try {
+      const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
+      if (!meta) throw new AppError('message-not-found', `UID ${uid} in ${JSON.stringify(folder)}`);
+      if ((meta.size ?? 0) > MAX_SOURCE_BYTES) throw new AppError('bad-request', `message of ${meta.size} bytes is over the limit`);
+      const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+      if (!msg || !msg.source) throw new AppError('message-not-found', `UID ${uid} vanished`);
+      return msg.source;
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+/** Sets or clears \Seen and \Flagged on one message. */
+export async function updateFlags(session: Session, folder: string, uid: number, change: { seen?: boolean; flagged?: boolean }): Promise<void> {
+  await withSessionImap(session, async (client) => {
+    const lock = await openFolder(client, folder, { readOnly: false });
+    try {
+      const range = String(uid);
+      for (const [flag, on] of [['\\Seen', change.seen], ['\\Flagged', change.flagged]] as const) {
+        if (on === undefined) continue;
+        const ok = on
+          ? await client.messageFlagsAdd(range, [flag], { uid: true })
+          : await client.messageFlagsRemove(range, [flag], { uid: true });
+        if (!ok) throw new AppError('message-not-found', `STORE ${flag} on UID ${uid} refused`);
+      }
+    } finally {
+      lock.release();
+    }
+  });
+}
