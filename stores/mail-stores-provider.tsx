@@ -4,6 +4,7 @@ import { type ReactNode, createContext, useContext, useState } from 'react';
 import { useStore } from 'zustand';
 
 import { api } from '@/lib/api/client';
+import type { MoveTarget } from '@/lib/api/types';
 
 import { type FoldersState, type FoldersStore, createFoldersStore } from './folders-store';
 import { type MessageListState, type MessageListStore, createMessageListStore } from './message-list-store';
@@ -55,6 +56,52 @@ export function useMessageList<T>(selector: (s: MessageListState) => T): T {
 
 export function useReader<T>(selector: (s: ReaderState) => T): T {
   return useStore(useStores().reader, selector);
+}
+
+/**
+ * Actions on the selected message. Each changes the server first and the lists after it agreed;
+ * a move can be undone once (moved back by the UIDs the server reported).
+ */
+export function useMessageActions() {
+  const { messageList, folders } = useStores();
+  const selected = () => {
+    const { folder, selectedUid, messages } = messageList.getState();
+    const message = messages.find((m) => m.uid === selectedUid);
+    return folder && message ? { folder, message } : null;
+  };
+  return {
+    async move(to: MoveTarget, label: string): Promise<void> {
+      const s = selected();
+      if (!s) return;
+      const result = await api.move(s.folder, [s.message.uid], to);
+      messageList.getState().removeMessages([s.message.uid]);
+      messageList.getState().setLastMove({ label, from: s.folder, destination: result.destination, uidMap: result.uidMap });
+      void folders.getState().load();
+    },
+    async undo(): Promise<void> {
+      const move = messageList.getState().lastMove;
+      if (!move) return;
+      messageList.getState().setLastMove(null);
+      const uids = move.uidMap.map(([, moved]) => moved);
+      if (uids.length === 0) throw new Error('The server did not report where the message went, so it cannot be moved back.');
+      await api.move(move.destination, uids, { path: move.from });
+      void folders.getState().load();
+      if (messageList.getState().folder === move.from) await messageList.getState().open(move.from);
+    },
+    async toggleFlag(): Promise<void> {
+      const s = selected();
+      if (!s) return;
+      await api.setFlags({ folder: s.folder, uid: s.message.uid, flagged: !s.message.flagged });
+      messageList.getState().setFlagged(s.message.uid, !s.message.flagged);
+    },
+    async markUnread(): Promise<void> {
+      const s = selected();
+      if (!s || !s.message.seen) return;
+      await api.setFlags({ folder: s.folder, uid: s.message.uid, seen: false });
+      messageList.getState().setSeen(s.message.uid, false);
+      folders.getState().adjustUnread(s.folder, 1);
+    },
+  };
 }
 
 /** Opening a message: fetch and parse it, then mark it read on the server and in the lists. */

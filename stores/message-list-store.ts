@@ -6,6 +6,14 @@ import type { MessagePage, MessageSummary } from '@/lib/api/types';
 /** Rows fetched per request; more follow as the user scrolls. */
 export const PAGE_SIZE = 100;
 
+/** A move the user may take back (Delete is a move to Trash). */
+export interface UndoableMove {
+  label: string;
+  from: string;
+  destination: string;
+  uidMap: [number, number][];
+}
+
 export interface MessageListState {
   folder: string | null;
   /** Messages in the folder on the server (the list may hold fewer: it loads page by page). */
@@ -19,6 +27,12 @@ export interface MessageListState {
   select: (uid: number) => void;
   /** Records a read state the server has accepted. */
   setSeen: (uid: number, seen: boolean) => void;
+  setFlagged: (uid: number, flagged: boolean) => void;
+  /** Drops rows the server has moved away; the next row (or the previous) becomes selected. */
+  removeMessages: (uids: number[]) => void;
+  /** The last move, offered for undo until the next one (or until undone). */
+  lastMove: UndoableMove | null;
+  setLastMove: (move: UndoableMove | null) => void;
 }
 
 interface Deps {
@@ -69,6 +83,22 @@ export function createMessageListStore({ fetchPage = api.messages, onSessionEnde
       },
       setSeen(uid, seen) {
         set({ messages: get().messages.map((m) => (m.uid === uid ? { ...m, seen } : m)) });
+      },
+      lastMove: null,
+      setLastMove(move) {
+        set({ lastMove: move });
+      },
+      setFlagged(uid, flagged) {
+        set({ messages: get().messages.map((m) => (m.uid === uid ? { ...m, flagged } : m)) });
+      },
+      removeMessages(uids) {
+        const gone = new Set(uids);
+        const { messages, selectedUid, total } = get();
+        const index = messages.findIndex((m) => m.uid === selectedUid);
+        const rest = messages.filter((m) => !gone.has(m.uid));
+        const keepSelection = selectedUid !== null && !gone.has(selectedUid);
+        const next = keepSelection ? selectedUid : (rest[Math.min(Math.max(index, 0), rest.length - 1)]?.uid ?? null);
+        set({ messages: rest, total: Math.max(0, total - (messages.length - rest.length)), selectedUid: next });
       },
       select(uid) {
         set({ selectedUid: uid });

@@ -3,6 +3,7 @@ import { MailStoresProvider } from '@/stores/mail-stores-provider';
 import { FolderTree } from './folder-tree';
 import { MailHeader } from './mail-header';
 import { MessageList } from './message-list';
+import { UndoBar } from './message-toolbar';
 import { ReadingPane } from './reading-pane';
 import { SessionEndedRedirect } from './session-ended-redirect';
 
@@ -18,6 +19,7 @@ export function MailApp({ email }: { email: string }) {
           <MessageList />
           <ReadingPane />
         </main>
+        <UndoBar />
       </div>
     </MailStoresProvider>
   );

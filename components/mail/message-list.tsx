@@ -2,7 +2,7 @@
 
 import { type KeyboardEvent, type UIEvent, useEffect } from 'react';
 
-import { useFolders, useMessageList } from '@/stores/mail-stores-provider';
+import { useFolders, useMessageActions, useMessageList } from '@/stores/mail-stores-provider';
 
 import { MessageRow, messageRowId } from './message-row';
 
@@ -24,6 +24,7 @@ export function MessageList() {
   const open = useMessageList((s) => s.open);
   const select = useMessageList((s) => s.select);
   const loadMore = useMessageList((s) => s.loadMore);
+  const actions = useMessageActions();
 
   // Opening a folder in the tree shows its messages.
   useEffect(() => {
@@ -37,6 +38,11 @@ export function MessageList() {
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (messages.length === 0) return;
+    if (event.key === 'Delete' && selectedUid !== null) {
+      event.preventDefault();
+      void actions.move({ specialUse: 'trash' }, 'Moved to Trash.').catch(() => {});
+      return;
+    }
     const index = messages.findIndex((m) => m.uid === selectedUid);
     const next: Record<string, number> = { ArrowDown: index + 1, ArrowUp: Math.max(0, index - 1), Home: 0, End: messages.length - 1 };
     const target = next[event.key];

@@ -7,6 +7,7 @@ import { useFolders, useMessageList, useOpenMessage, useReader } from '@/stores/
 
 import { AttachmentList } from './attachment-list';
 import { MessageBody } from './message-body';
+import { MessageToolbar } from './message-toolbar';
 
 const formatAddress = (a: MailAddress) => (a.name ? `${a.name} <${a.address}>` : a.address);
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short' });
@@ -48,6 +49,7 @@ export function ReadingPane() {
       )}
       {message && (
         <article className="message" aria-label="Message">
+          <MessageToolbar />
           <header className="message-headers">
             <h2>{message.subject || '(no subject)'}</h2>
             <dl>

@@ -1,6 +1,6 @@
 // The browser's typed access to the app's API. Errors arrive as ApiRequestError with the
 // server's code and its user-safe message.
-import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, SessionInfo } from './types';
+import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SessionInfo } from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -64,6 +64,8 @@ export const api = {
     requestBytes(`/api/messages/source?${new URLSearchParams({ folder, uid: String(uid) })}`),
   setFlags: (update: FlagsUpdate) =>
     request<{ ok: true }>('/api/messages/flags', { method: 'POST', body: JSON.stringify(update) }),
+  move: (folder: string, uids: number[], to: MoveTarget) =>
+    request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),
 };
 
 export type Api = typeof api;

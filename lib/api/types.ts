@@ -90,3 +90,11 @@ export interface FlagsUpdate {
   seen?: boolean;
   flagged?: boolean;
 }
+
+export type MoveTarget = { path: string } | { specialUse: Exclude<SpecialUse, 'inbox'> };
+
+/** POST /api/messages/move: where the messages went and their new UIDs (for undo). */
+export interface MoveResult {
+  destination: string;
+  uidMap: [number, number][];
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+import { handle, parseOrThrow } from '@/server/http';
+import { MAX_MOVE, moveMessages } from '@/server/imap/move-messages';
+import { requireSession } from '@/server/session/sessions';
+
+const folderPath = z.string().min(1).max(1000).regex(/^\P{Cc}+$/u);
+const Body = z
+  .object({
+    folder: folderPath,
+    uids: z.array(z.number().int().min(1).max(4294967295)).min(1).max(MAX_MOVE),
+    to: z.union([
+      z.object({ path: folderPath }).strict(),
+      z.object({ specialUse: z.enum(['drafts', 'sent', 'archive', 'junk', 'trash']) }).strict(),
+    ]),
+  })
+  .strict();
+
+/** Moves messages (Delete is a move to Trash); answers the new UIDs so the move can be undone. */
+export async function POST(request: Request) {
+  return handle(async () => {
+    const session = await requireSession();
+    const body = parseOrThrow(Body, await request.json().catch(() => null));
+    return moveMessages(session, body.folder, body.uids, body.to);
+  });
+}

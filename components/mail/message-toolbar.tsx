@@ -1,0 +1,74 @@
+'use client';
+
+import { useState } from 'react';
+
+import { errorMessage } from '@/lib/api/client';
+import { useMessageActions, useMessageList } from '@/stores/mail-stores-provider';
+
+/** Actions on the open message. Errors are shown, and the message stays where it was. */
+export function MessageToolbar() {
+  const actions = useMessageActions();
+  const flagged = useMessageList((s) => s.messages.find((m) => m.uid === s.selectedUid)?.flagged ?? false);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = (action: () => Promise<void>) => async () => {
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(errorMessage(e, 'That did not work. Try again.'));
+    }
+  };
+
+  return (
+    <>
+      <div role="toolbar" aria-label="Message actions" className="message-toolbar">
+        <button type="button" onClick={run(() => actions.move({ specialUse: 'trash' }, 'Moved to Trash.'))}>
+          Delete
+        </button>
+        <button type="button" onClick={run(() => actions.move({ specialUse: 'archive' }, 'Moved to Archive.'))}>
+          Archive
+        </button>
+        <button type="button" aria-pressed={flagged} onClick={run(actions.toggleFlag)}>
+          {flagged ? 'Unflag' : 'Flag'}
+        </button>
+        <button type="button" onClick={run(actions.markUnread)}>
+          Mark as unread
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="pane-error">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** "Moved to Trash. Undo" after a move, until the next one. */
+export function UndoBar() {
+  const actions = useMessageActions();
+  const lastMove = useMessageList((s) => s.lastMove);
+  const [error, setError] = useState<string | null>(null);
+  if (!lastMove && !error) return null;
+  return (
+    <div role="status" className="undo-bar">
+      {error ?? lastMove?.label}{' '}
+      {lastMove && (
+        <button
+          type="button"
+          onClick={async () => {
+            setError(null);
+            try {
+              await actions.undo();
+            } catch (e) {
+              setError(errorMessage(e, 'The move could not be undone.'));
+            }
+          }}
+        >
+          Undo
+        </button>
+      )}
+    </div>
+  );
+}
