@@ -1,3 +1,5 @@
+import { ComposeLauncher } from '../compose/compose-launcher';
+
 import { SignOutButton } from './sign-out-button';
 
 /** The top bar: product name, the signed-in address, and signing out. */
@@ -9,6 +11,9 @@ export function MailHeader({ email }: { email: string }) {
           ✉
         </span>
         Sealpost
+      </div>
+      <div className="mail-header-actions">
+        <ComposeLauncher email={email} />
       </div>
       <div className="mail-header-user">
         <span className="user-address" title="Signed in as">

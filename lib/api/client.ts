@@ -1,6 +1,6 @@
 // The browser's typed access to the app's API. Errors arrive as ApiRequestError with the
 // server's code and its user-safe message.
-import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SessionInfo } from './types';
+import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -18,6 +18,12 @@ const GENERIC = 'Something went wrong on the server.';
 /** The message to show for any failure of an API call. */
 export function errorMessage(err: unknown, fallback = GENERIC): string {
   return err instanceof ApiRequestError ? err.message : fallback;
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
@@ -64,6 +70,9 @@ export const api = {
     requestBytes(`/api/messages/source?${new URLSearchParams({ folder, uid: String(uid) })}`),
   setFlags: (update: FlagsUpdate) =>
     request<{ ok: true }>('/api/messages/flags', { method: 'POST', body: JSON.stringify(update) }),
+  /** Submits the browser-built message bytes unchanged; `to` is the envelope (To, Cc and Bcc). */
+  send: (raw: Uint8Array, to: string[]) =>
+    request<SendResult>('/api/send', { method: 'POST', body: JSON.stringify({ raw: bytesToBase64(raw), to }) }),
   move: (folder: string, uids: number[], to: MoveTarget) =>
     request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),
 };
