@@ -2,18 +2,13 @@
 
 import { useEffect, useMemo } from 'react';
 
+import { bytesToBase64 } from '@/lib/bytes';
 import type { ParsedMessage } from '@/lib/mail/parse-message';
 import { messageDocument, textAsHtml } from '@/lib/mail/message-document';
 
 import { sanitizeMessageHtml } from './sanitize-message-html';
 
 const INLINE_IMAGE = /^image\/(png|gif|jpeg|webp)$/i;
-
-function base64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 /**
  * The message body in a sandboxed frame: no scripts (no allow-scripts), its own unique origin (no
@@ -34,7 +29,7 @@ export function MessageBody({
     const cidUrls = new Map(
       message.attachments
         .filter((a) => a.contentId && INLINE_IMAGE.test(a.mimeType))
-        .map((a) => [a.contentId!, `data:${a.mimeType.toLowerCase()};base64,${base64(a.content)}`]),
+        .map((a) => [a.contentId!, `data:${a.mimeType.toLowerCase()};base64,${bytesToBase64(a.content)}`]),
     );
     const clean = sanitizeMessageHtml(message.html, { cidUrls, allowRemoteImages });
     return { doc: messageDocument(clean.html, { allowRemoteImages }), blocked: clean.blockedRemote };

@@ -1,5 +1,7 @@
 // The browser's typed access to the app's API. Errors arrive as ApiRequestError with the
 // server's code and its user-safe message.
+import { bytesToBase64 } from '../bytes';
+
 import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
 
 export class ApiRequestError extends Error {
@@ -18,12 +20,6 @@ const GENERIC = 'Something went wrong on the server.';
 /** The message to show for any failure of an API call. */
 export function errorMessage(err: unknown, fallback = GENERIC): string {
   return err instanceof ApiRequestError ? err.message : fallback;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -2,6 +2,7 @@
 // and stores the same in Sent (and lib/smime will sign or encrypt them first). CRLF line ends,
 // 7-bit transfer encoding, RFC 2047 encoded words for non-ASCII header text.
 import type { MailAddress } from '../api/types';
+import { bytesToBase64 } from '../bytes';
 
 export interface OutgoingMessage {
   from: MailAddress;
@@ -20,12 +21,6 @@ const CRLF = '\r\n';
 const utf8 = new TextEncoder();
 const isPrintableAscii = (s: string) => /^[\x20-\x7e]*$/.test(s);
 
-function base64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 /** RFC 2047 "B" words of at most 75 characters, never splitting a UTF-8 sequence. */
 export function encodeWords(text: string): string[] {
   const words: string[] = [];
@@ -39,7 +34,7 @@ export function encodeWords(text: string): string[] {
     chunk += ch;
   }
   if (chunk) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${base64(utf8.encode(w))}?=`);
+  return words.map((w) => `=?UTF-8?B?${bytesToBase64(utf8.encode(w))}?=`);
 }
 
 const ADDR_SPEC = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
