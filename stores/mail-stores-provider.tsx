@@ -1,6 +1,6 @@
 'use client';
 
-import { type ReactNode, createContext, useContext, useState } from 'react';
+import { type ReactNode, createContext, useCallback, useContext, useState } from 'react';
 import { useStore } from 'zustand';
 
 import { api } from '@/lib/api/client';
@@ -107,7 +107,8 @@ export function useMessageActions() {
 /** Opening a message: fetch and parse it, then mark it read on the server and in the lists. */
 export function useOpenMessage(): (folder: string, uid: number) => Promise<void> {
   const { reader, messageList, folders } = useStores();
-  return async (folder, uid) => {
+  // The stores live as long as the provider, so this function is stable across renders.
+  return useCallback(async (folder: string, uid: number) => {
     const message = await reader.getState().open(folder, uid);
     const summary = messageList.getState().messages.find((m) => m.uid === uid);
     if (!message || !summary || summary.seen) return;
@@ -118,5 +119,5 @@ export function useOpenMessage(): (folder: string, uid: number) => Promise<void>
     } catch {
       // Reading still worked; the mark stays unread and the next open tries again.
     }
-  };
+  }, [reader, messageList, folders]);
 }

@@ -28,9 +28,7 @@ export function ReadingPane() {
   useEffect(() => {
     if (selectedUid === null) close();
     else void openMessage(folder, selectedUid);
-    // openMessage is rebuilt each render; the message to show depends on folder and uid only.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [folder, selectedUid, close]);
+  }, [folder, selectedUid, close, openMessage]);
 
   if (selectedUid === null) {
     return (

@@ -83,7 +83,7 @@ export interface MessagePage {
   messages: MessageSummary[];
 }
 
-/** What the reader needs besides the raw bytes: the message's flags after opening it. */
+/** POST /api/messages/flags: set or clear \Seen and \Flagged on one message. */
 export interface FlagsUpdate {
   folder: string;
   uid: number;

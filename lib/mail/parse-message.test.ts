@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { buildMessage } from '../../scripts/stack/mail-factory.mjs';
-import { MAX_MIME_DEPTH, MessageParseError, parseMessage } from './parse-message';
+import { MAX_MULTIPARTS, parseMessage } from './parse-message';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -35,10 +35,10 @@ describe('parseMessage', () => {
     expect(m.text).toContain('still here');
   });
 
-  it('refuses nesting beyond the limit with a typed error', async () => {
+  it('refuses more multipart containers than the limit (here: nesting) with a typed error', async () => {
     let body = 'innermost';
-    for (let i = 0; i <= MAX_MIME_DEPTH; i++) body = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--`;
-    await expect(parseMessage(enc(`Subject: deep\r\n${body}`))).rejects.toBeInstanceOf(MessageParseError);
+    for (let i = 0; i <= MAX_MULTIPARTS; i++) body = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--`;
+    await expect(parseMessage(enc(`Subject: deep\r\n${body}`))).rejects.toMatchObject({ code: 'too-many-parts' });
   });
 
   it('refuses a huge header block with a typed error', async () => {

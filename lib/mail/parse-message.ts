@@ -4,8 +4,11 @@ import PostalMime from 'postal-mime';
 
 import type { MailAddress } from '../api/types';
 
-/** Nesting deeper than this is refused rather than parsed (a hostile message may nest thousands). */
-export const MAX_MIME_DEPTH = 50;
+/**
+ * Messages with more multipart containers than this are refused rather than parsed: it bounds
+ * nesting depth (a hostile message may nest thousands) and breadth alike.
+ */
+export const MAX_MULTIPARTS = 50;
 /** Headers beyond this size are refused (RFC 5322 sets no limit; real mail stays far below). */
 export const MAX_HEADER_BYTES = 256 * 1024;
 
@@ -31,7 +34,7 @@ export interface ParsedMessage {
 
 export class MessageParseError extends Error {
   constructor(
-    readonly code: 'header-too-large' | 'nesting-too-deep' | 'unparseable',
+    readonly code: 'header-too-large' | 'too-many-parts' | 'unparseable',
     message: string,
   ) {
     super(message);
@@ -53,8 +56,8 @@ function headerBlockSize(raw: Uint8Array): number {
   return raw.length;
 }
 
-// Counts multipart nesting from the boundary parameters in the raw bytes, before any parsing.
-function multipartDepth(raw: Uint8Array): number {
+// Counts multipart Content-Type headers in the raw bytes, before any parsing.
+function multipartCount(raw: Uint8Array): number {
   const text = new TextDecoder('latin1').decode(raw);
   return (text.match(/content-type:\s*multipart\//gi) ?? []).length;
 }
@@ -63,8 +66,8 @@ export async function parseMessage(raw: Uint8Array): Promise<ParsedMessage> {
   if (headerBlockSize(raw) > MAX_HEADER_BYTES) {
     throw new MessageParseError('header-too-large', 'The message header is too large to show.');
   }
-  if (multipartDepth(raw) > MAX_MIME_DEPTH) {
-    throw new MessageParseError('nesting-too-deep', 'The message is nested too deeply to show.');
+  if (multipartCount(raw) > MAX_MULTIPARTS) {
+    throw new MessageParseError('too-many-parts', 'The message has too many parts to show.');
   }
   let mail;
   try {
