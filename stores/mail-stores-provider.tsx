@@ -6,6 +6,7 @@ import { useStore } from 'zustand';
 import { api } from '@/lib/api/client';
 import type { MoveTarget } from '@/lib/api/types';
 
+import { type ComposeState, type ComposeStore, createComposeStore } from './compose-store';
 import { type FoldersState, type FoldersStore, createFoldersStore } from './folders-store';
 import { type MessageListState, type MessageListStore, createMessageListStore } from './message-list-store';
 import { type ReaderState, type ReaderStore, createReaderStore } from './reader-store';
@@ -18,6 +19,7 @@ interface MailStores {
   folders: FoldersStore;
   messageList: MessageListStore;
   reader: ReaderStore;
+  compose: ComposeStore;
 }
 
 const MailStoresContext = createContext<MailStores | null>(null);
@@ -31,6 +33,7 @@ export function MailStoresProvider({ email, children }: { email: string; childre
       folders: createFoldersStore({ onSessionEnded }),
       messageList: createMessageListStore({ onSessionEnded }),
       reader: createReaderStore({ onSessionEnded }),
+      compose: createComposeStore(),
     };
   });
   return <MailStoresContext.Provider value={stores}>{children}</MailStoresContext.Provider>;
@@ -56,6 +59,10 @@ export function useMessageList<T>(selector: (s: MessageListState) => T): T {
 
 export function useReader<T>(selector: (s: ReaderState) => T): T {
   return useStore(useStores().reader, selector);
+}
+
+export function useCompose<T>(selector: (s: ComposeState) => T): T {
+  return useStore(useStores().compose, selector);
 }
 
 /**

@@ -1,22 +1,20 @@
 'use client';
 
-import { useState } from 'react';
-
 import type { SendResult } from '@/lib/api/types';
+import { useCompose } from '@/stores/mail-stores-provider';
 
 import { ComposeDialog } from './compose-dialog';
 
-/** The "New message" button, its dialog, and what happened to the last message sent. */
+/** The "New message" button, the open composer, and what happened to the last message sent. */
 export function ComposeLauncher({ email }: { email: string }) {
-  const [open, setOpen] = useState(false);
-  const [outcome, setOutcome] = useState<string | null>(null);
-  const sent = (r: SendResult) => {
-    setOpen(false);
-    setOutcome(r.savedToSent ? 'Message sent.' : 'Message sent, but the copy could not be saved to Sent.');
-  };
+  const request = useCompose((s) => s.request);
+  const outcome = useCompose((s) => s.outcome);
+  const openCompose = useCompose((s) => s.openCompose);
+  const close = useCompose((s) => s.close);
+  const sent = (r: SendResult) => close(r.savedToSent ? 'Message sent.' : 'Message sent, but the copy could not be saved to Sent.');
   return (
     <>
-      <button type="button" className="compose-button" onClick={() => (setOutcome(null), setOpen(true))}>
+      <button type="button" className="compose-button" onClick={() => openCompose({ mode: 'new' })}>
         New message
       </button>
       {outcome && (
@@ -24,7 +22,7 @@ export function ComposeLauncher({ email }: { email: string }) {
           {outcome}
         </span>
       )}
-      {open && <ComposeDialog from={email} onClose={() => setOpen(false)} onSent={sent} />}
+      {request && <ComposeDialog from={email} onClose={() => close()} onSent={sent} />}
     </>
   );
 }

@@ -23,3 +23,12 @@ export const DEMO_USERS = [
 ].map((u) => ({ ...u, password: `${u.name}-pass`, p12Password: `${u.name}-p12` }));
 
 export const emailOf = (user) => `${user.name}@${DEMO_DOMAIN}`;
+
+/**
+ * Mailbox-only users for automated tests: no certificate, no directory entry, no seeded mail.
+ * Each e2e area owns its own users, so parallel tests never see each other's changes.
+ * Password `<name>-pass`, address `<name>@sealpost.test`.
+ */
+export const TEST_MAILBOX_USERS = [
+  'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj', 'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter',
+].map((name) => ({ name, password: `${name}-pass` }));

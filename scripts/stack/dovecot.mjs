@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { DEMO_DOMAIN, DEMO_USERS, emailOf } from './demo-users.mjs';
+import { DEMO_DOMAIN, DEMO_USERS, TEST_MAILBOX_USERS, emailOf } from './demo-users.mjs';
 import { runningPid, startDaemon, stopDaemon } from './processes.mjs';
 
 export const DOVECOT_BIN = '/usr/sbin/dovecot';
@@ -231,7 +231,7 @@ function writeConfig(inst) {
 
   // passwd-file: user:password:uid:gid:gecos:home:shell — one file serves as passdb and userdb.
   const usersFile = path.join(inst.dirs.dovecot, 'users');
-  const users = DEMO_USERS.map(
+  const users = [...DEMO_USERS, ...TEST_MAILBOX_USERS].map(
     (u) => `${emailOf(u)}:{PLAIN}${u.password}:${acc.mailUid}:${acc.mailGid}::${path.join(inst.dirs.mail, u.name)}::`,
   );
   fs.writeFileSync(usersFile, users.join('\n') + '\n', { mode: 0o640 });
