@@ -11,6 +11,9 @@ export interface ReaderState {
   error: string | null;
   /** The user's per-message choice to load remote images (never remembered across messages). */
   remoteImagesAllowed: boolean;
+  /** The open message fills the window instead of the reading pane (Enter, or its button; Esc leaves). */
+  fullWindow: boolean;
+  setFullWindow: (fullWindow: boolean) => void;
   open: (folder: string, uid: number) => Promise<ParsedMessage | null>;
   allowRemoteImages: () => void;
   close: () => void;
@@ -30,6 +33,10 @@ export function createReaderStore({ fetchSource = api.messageSource, onSessionEn
     status: 'idle',
     error: null,
     remoteImagesAllowed: false,
+    fullWindow: false,
+    setFullWindow(fullWindow) {
+      set({ fullWindow: fullWindow && get().uid !== null });
+    },
     async open(folder, uid) {
       set({ folder, uid, message: null, status: 'loading', error: null, remoteImagesAllowed: false });
       const current = () => get().folder === folder && get().uid === uid;
@@ -50,7 +57,7 @@ export function createReaderStore({ fetchSource = api.messageSource, onSessionEn
       set({ remoteImagesAllowed: true });
     },
     close() {
-      set({ folder: null, uid: null, message: null, status: 'idle', error: null, remoteImagesAllowed: false });
+      set({ folder: null, uid: null, message: null, status: 'idle', error: null, remoteImagesAllowed: false, fullWindow: false });
     },
   }));
 }
