@@ -53,6 +53,7 @@ const schema = z.object({
   SEALPOST_SESSION_SECRET: required.min(32, 'must be at least 32 characters'),
   SEALPOST_SESSION_IDLE_MINUTES: integer(1, 1440, 'must be a whole number of minutes, 1-1440').default(30),
   SEALPOST_TLS_CA_FILE: certificateFile.optional(),
+  SEALPOST_TRUSTED_PROXIES: integer(0, 10, 'must be the number of reverse proxies in front of the app, 0-10').default(0),
   SEALPOST_MAIL_DOMAIN: z
     .string()
     .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name such as example.com')
@@ -83,6 +84,8 @@ export interface AppConfig {
   tlsCaFile: string | undefined;
   /** Appended to logins that are not addresses to make the user's address. */
   mailDomain: string | undefined;
+  /** Reverse proxies in front of the app whose X-Forwarded-For entries are believed. */
+  trustedProxies: number;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +132,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     sessionIdleMs: e.SEALPOST_SESSION_IDLE_MINUTES * 60_000,
     tlsCaFile: e.SEALPOST_TLS_CA_FILE,
     mailDomain: e.SEALPOST_MAIL_DOMAIN,
+    trustedProxies: e.SEALPOST_TRUSTED_PROXIES,
   };
 }
 
