@@ -126,7 +126,8 @@ export function RecipientInput({ id, name, label, value, onChange, autoFocus }: 
           onKeyDown={onKeyDown}
           onBlur={() => setOpen(false)}
         />
-        <div className="recipient-popup" hidden={!expanded}>
+        {/* Pressing in the list (an option, its scroll bar) keeps the focus and caret in the field. */}
+        <div className="recipient-popup" hidden={!expanded} onMouseDown={(e) => e.preventDefault()}>
           <ul role="listbox" id={listboxId} aria-label={`${label} suggestions`}>
             {expanded &&
               suggestions.map((s, i) => (
@@ -135,8 +136,6 @@ export function RecipientInput({ id, name, label, value, onChange, autoFocus }: 
                   id={optionId(i)}
                   role="option"
                   aria-selected={i === activeIndex}
-                  // Keeps the focus (and the caret) in the field while the pointer picks.
-                  onMouseDown={(e) => e.preventDefault()}
                   onClick={() => choose(s)}
                 >
                   <span className="recipient-suggestion-text">{formatRecipient(s)}</span>{' '}
