@@ -106,3 +106,24 @@ test('the completion API wants a session and a short query', async ({ page, play
   const injected = await (await page.request.get(`/api/contacts?q=${encodeURIComponent('*)(mail=*')}`)).json();
   expect(injected.suggestions).toEqual([]);
 });
+
+test('an answer to an older keystroke never replaces the newer one', async ({ page }) => {
+  await signIn(page, 'sybil');
+  // The answer to "ca" is held back and arrives after the one to "car", claiming someone else.
+  await page.route(/\/api\/contacts\?q=ca$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    const stale = { query: 'ca', suggestions: [{ name: 'Stale Answer', address: 'stale@example.org', source: 'directory' }], directoryAvailable: true };
+    await route.fulfill({ json: stale }).catch(() => undefined); // the app may have cancelled it
+  });
+  const dialog = await openComposer(page);
+  const to = dialog.getByRole('combobox', { name: 'To' });
+  const asked = page.waitForRequest(/\/api\/contacts\?q=ca$/);
+  await to.pressSequentially('ca');
+  await asked;
+  await to.press('r');
+  const list = dialog.getByRole('listbox', { name: 'To suggestions' });
+  await expect(list.getByRole('option', { name: /^Carol Müller/ })).toBeVisible();
+  await page.waitForTimeout(2000); // past the held-back answer
+  await expect(list.getByRole('option', { name: /^Carol Müller/ })).toBeVisible();
+  await expect(dialog.getByRole('option', { name: /Stale Answer/ })).toHaveCount(0);
+});
