@@ -31,5 +31,6 @@ export const ERROR_RESPONSES: Readonly<Record<ApiErrorCode, { status: number; me
   // SmtpRejectedError (server/smtp/smtp-client.ts) answers with the server's reply instead.
   'smtp-rejected': { status: 422, message: 'The outgoing mail server refused the message. It was not sent.' },
   'message-not-found': { status: 404, message: 'That message does not exist (any more).' },
+  'directory-unavailable': { status: 503, message: 'The address directory cannot be reached. Try again later.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 };

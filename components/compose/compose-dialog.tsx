@@ -7,6 +7,8 @@ import type { SendResult } from '@/lib/api/types';
 import { buildMessage } from '@/lib/mail/build-message';
 import { parseRecipients } from '@/lib/mail/parse-recipients';
 
+import { RecipientInput } from './recipient-input';
+
 /**
  * A new plain-text message. The browser builds the exact bytes; the server submits them and
  * keeps the same bytes in Sent. On any failure the dialog stays open with everything typed.
@@ -14,6 +16,9 @@ import { parseRecipients } from '@/lib/mail/parse-recipients';
 export function ComposeDialog({ from, onClose, onSent }: { from: string; onClose: () => void; onSent: (r: SendResult) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [to, setTo] = useState('');
+  const [cc, setCc] = useState('');
+  const [bcc, setBcc] = useState('');
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -42,12 +47,9 @@ export function ComposeDialog({ from, onClose, onSent }: { from: string; onClose
       <div role="dialog" aria-modal="true" aria-labelledby="compose-title" className="compose-dialog">
         <h2 id="compose-title">New message</h2>
         <form onSubmit={onSubmit} aria-busy={busy}>
-          <label htmlFor="compose-to">To</label>
-          <input id="compose-to" name="to" type="text" autoFocus autoComplete="off" />
-          <label htmlFor="compose-cc">Cc</label>
-          <input id="compose-cc" name="cc" type="text" autoComplete="off" />
-          <label htmlFor="compose-bcc">Bcc</label>
-          <input id="compose-bcc" name="bcc" type="text" autoComplete="off" />
+          <RecipientInput id="compose-to" name="to" label="To" value={to} onChange={setTo} autoFocus />
+          <RecipientInput id="compose-cc" name="cc" label="Cc" value={cc} onChange={setCc} />
+          <RecipientInput id="compose-bcc" name="bcc" label="Bcc" value={bcc} onChange={setBcc} />
           <label htmlFor="compose-subject">Subject</label>
           <input id="compose-subject" name="subject" type="text" autoComplete="off" />
           <label htmlFor="compose-body">Message</label>

@@ -3,6 +3,7 @@
 import { bytesToBase64 } from '../bytes';
 
 import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
+import type { ContactSuggestions } from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -71,6 +72,8 @@ export const api = {
     request<SendResult>('/api/send', { method: 'POST', body: JSON.stringify({ raw: bytesToBase64(raw), to }) }),
   move: (folder: string, uids: number[], to: MoveTarget) =>
     request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),
+  /** Address completion; `signal` lets a newer keystroke cancel the answer to an older one. */
+  contacts: (q: string, signal?: AbortSignal) => request<ContactSuggestions>(`/api/contacts?${new URLSearchParams({ q })}`, { signal }),
 };
 
 export type Api = typeof api;

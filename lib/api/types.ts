@@ -14,6 +14,7 @@ export type ApiErrorCode =
   | 'smtp-auth-failed'
   | 'smtp-rejected'
   | 'message-not-found'
+  | 'directory-unavailable'
   | 'internal';
 
 export interface ApiError {
@@ -97,4 +98,23 @@ export type MoveTarget = { path: string } | { specialUse: Exclude<SpecialUse, 'i
 export interface MoveResult {
   destination: string;
   uidMap: [number, number][];
+}
+
+/** Where an address suggestion came from: the user's own recent mail, or the LDAP directory. */
+export type ContactSource = 'recent' | 'directory';
+
+export interface ContactSuggestion {
+  name: string;
+  address: string;
+  source: ContactSource;
+}
+
+/**
+ * GET /api/contacts?q=: suggestions for what is being typed, recent correspondents first.
+ * `directoryAvailable` false means the directory could not be searched (only recent ones came).
+ */
+export interface ContactSuggestions {
+  query: string;
+  suggestions: ContactSuggestion[];
+  directoryAvailable: boolean;
 }
