@@ -2,7 +2,22 @@
 // server's code and its user-safe message.
 import { bytesToBase64 } from '../bytes';
 
-import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
+import type {
+  ApiError,
+  ApiErrorCode,
+  CopyResult,
+  EmptyFolderResult,
+  FlagsUpdate,
+  Folder,
+  FolderDeleteResult,
+  FolderPathResult,
+  FolderSnapshot,
+  MessagePage,
+  MoveResult,
+  MoveTarget,
+  SendResult,
+  SessionInfo,
+} from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -71,6 +86,22 @@ export const api = {
     request<SendResult>('/api/send', { method: 'POST', body: JSON.stringify({ raw: bytesToBase64(raw), to }) }),
   move: (folder: string, uids: number[], to: MoveTarget) =>
     request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),
+  copy: (folder: string, uids: number[], to: string) =>
+    request<CopyResult>('/api/messages/copy', { method: 'POST', body: JSON.stringify({ folder, uids, to: { path: to } }) }),
+  /** `parent` null: a top-level folder. */
+  createFolder: (parent: string | null, name: string) =>
+    request<FolderPathResult>('/api/folders', { method: 'POST', body: JSON.stringify({ parent, name }) }),
+  renameFolder: (path: string, name: string) =>
+    request<FolderPathResult>('/api/folders', { method: 'PATCH', body: JSON.stringify({ path, name }) }),
+  /** `messages`: how many messages the user agreed to delete with the folder and its subfolders. */
+  deleteFolder: (path: string, messages: number) =>
+    request<FolderDeleteResult>('/api/folders', { method: 'DELETE', body: JSON.stringify({ path, messages }) }),
+  folderStatus: (folder: string) => request<FolderSnapshot>(`/api/folders/status?${new URLSearchParams({ folder })}`),
+  emptyFolder: (snapshot: FolderSnapshot) =>
+    request<EmptyFolderResult>('/api/folders/empty', {
+      method: 'POST',
+      body: JSON.stringify({ folder: snapshot.folder, uidValidity: snapshot.uidValidity, uidNext: snapshot.uidNext }),
+    }),
 };
 
 export type Api = typeof api;
