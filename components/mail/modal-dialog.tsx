@@ -1,10 +1,26 @@
 'use client';
 
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from 'react';
+
+const FOCUSABLE = 'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
+
+/** Tab from the last control goes to the first and Shift+Tab back: the page behind is out of reach. */
+function trapTab(event: KeyboardEvent<HTMLDialogElement>) {
+  if (event.key !== 'Tab') return;
+  const focusable = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!first || !last) return;
+  const edge = event.shiftKey ? first : last;
+  if (document.activeElement === edge || !event.currentTarget.contains(document.activeElement)) {
+    event.preventDefault();
+    (event.shiftKey ? last : first).focus();
+  }
+}
 
 /**
- * A modal dialog on the native <dialog>: showModal() makes the rest of the page inert (focus
- * stays inside), Esc cancels, and focus returns to where it was when the dialog closes. The
+ * A modal dialog on the native <dialog>: showModal() makes the rest of the page inert, Tab
+ * cycles inside it (native dialogs would let it reach the browser's own controls), Esc cancels, and focus returns to where it was when the dialog closes. The
  * element marked `data-autofocus` gets the focus first (else the first focusable one).
  */
 export function ModalDialog({ title, onClose, children, className }: { title: string; onClose: () => void; children: ReactNode; className?: string }) {
@@ -36,6 +52,7 @@ export function ModalDialog({ title, onClose, children, className }: { title: st
       ref={ref}
       aria-labelledby={titleId}
       className={`modal-dialog${className ? ` ${className}` : ''}`}
+      onKeyDown={trapTab}
       onCancel={(event) => {
         event.preventDefault();
         onClose();

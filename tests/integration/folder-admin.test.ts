@@ -102,7 +102,7 @@ describe('renameFolder', () => {
     const paths = await folderPaths(USER);
     expect(paths).toEqual(expect.arrayContaining(['Neu Ü', 'Neu Ü/Child']));
     expect(paths).not.toContain('Old');
-    expect((await withImapUser(USER, (c) => c.status('Neu Ü/Child', { messages: true }))).messages).toBe(1);
+    expect(await withImapUser(USER, (c) => c.status('Neu Ü/Child', { messages: true }))).toMatchObject({ messages: 1 });
   });
 
   it('refuses INBOX, special-use folders, an existing name and the delimiter', async () => {
