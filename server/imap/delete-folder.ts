@@ -1,5 +1,7 @@
 import 'server-only';
 
+import type { ListResponse } from 'imapflow';
+
 import { AppError } from '../errors';
 import type { Session } from '../session/session-store';
 import { assertChangeable, findFolder, mapFolderCommandError, responseCode, subtree } from './folder-admin';
@@ -7,6 +9,21 @@ import { withSessionImap } from './session-imap';
 
 /** The most folders one delete removes (the folder and its subfolders). */
 export const MAX_DELETE_FOLDERS = 500;
+
+/**
+ * The folders to delete, deepest first, after the checks: the folder exists, is not (and holds
+ * no) special folder, has at most MAX_DELETE_FOLDERS in all, and its folders hold no more
+ * messages than the user confirmed (LIST with STATUS MESSAGES).
+ */
+export function planFolderDelete(listed: ListResponse[], path: string, confirmed: number): ListResponse[] {
+  const folder = findFolder(listed, path);
+  assertChangeable(listed, folder);
+  const folders = subtree(listed, folder);
+  if (folders.length > MAX_DELETE_FOLDERS) throw new AppError('bad-request', `${folders.length} folders to delete`);
+  const messages = folders.reduce((sum, m) => sum + (m.status?.messages ?? 0), 0);
+  if (messages > confirmed) throw new AppError('folder-not-empty', `${messages} messages, ${confirmed} confirmed`);
+  return folders;
+}
 
 /**
  * Deletes a folder and its subfolders, deepest first, with the messages in them. `confirmed` is
@@ -19,13 +36,7 @@ export async function deleteFolder(session: Session, path: string, confirmed: nu
     const listed = await client.list({ statusQuery: { messages: true } });
     // A retry after a dropped connection: what the first attempt deleted is gone already.
     if (deleted.length > 0 && !listed.some((m) => m.path === path)) return { deleted };
-    const folder = findFolder(listed, path);
-    assertChangeable(listed, folder);
-    const folders = subtree(listed, folder);
-    if (folders.length > MAX_DELETE_FOLDERS) throw new AppError('bad-request', `${folders.length} folders to delete`);
-    const messages = folders.reduce((sum, m) => sum + (m.status?.messages ?? 0), 0);
-    if (messages > confirmed) throw new AppError('folder-not-empty', `${messages} messages, ${confirmed} confirmed`);
-    for (const m of folders) {
+    for (const m of planFolderDelete(listed, path, confirmed)) {
       // Noted before it is sent: a retry after a dropped connection still names it.
       if (!deleted.includes(m.path)) deleted.push(m.path);
       try {
