@@ -5,7 +5,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { errorMessage } from '@/lib/api/client';
 import type { Folder } from '@/lib/api/types';
 import { folderNameProblem, isWithin } from '@/lib/mail/folder-name';
-import { useFolders } from '@/stores/mail-stores-provider';
+import { useFolders, useNotice } from '@/stores/mail-stores-provider';
 
 import { ModalDialog } from './modal-dialog';
 
@@ -46,10 +46,12 @@ function FormError({ error }: { error: string | null }) {
 export function NewFolderDialog({ initialParent, onClose }: { initialParent: string | null; onClose: () => void }) {
   const folders = useFolders((s) => s.folders);
   const createFolder = useFolders((s) => s.createFolder);
+  const showNotice = useNotice((s) => s.show);
   const [name, setName] = useState('');
   const [parent, setParent] = useState(initialParent ?? TOP_LEVEL);
   const { error, setError, busy, run } = useSubmit(async () => {
     await createFolder(parent === TOP_LEVEL ? null : parent, name);
+    showNotice(`Created folder "${name.trim()}".`);
     onClose();
   });
 
@@ -91,9 +93,11 @@ export function NewFolderDialog({ initialParent, onClose }: { initialParent: str
 
 export function RenameFolderDialog({ folder, onClose }: { folder: Folder; onClose: () => void }) {
   const renameFolder = useFolders((s) => s.renameFolder);
+  const showNotice = useNotice((s) => s.show);
   const [name, setName] = useState(folder.name);
   const { error, setError, busy, run } = useSubmit(async () => {
     await renameFolder(folder.path, name);
+    showNotice(`Renamed "${folder.name}" to "${name.trim()}".`);
     onClose();
   });
 
@@ -134,8 +138,10 @@ export function DeleteFolderDialog({ folder, onClose }: { folder: Folder; onClos
     const inside = folders.filter((f) => isWithin(f.path, folder.path, folder.delimiter));
     return { messages: inside.reduce((sum, f) => sum + f.total, 0), subfolders: inside.length - 1 };
   }, [folders, folder]);
+  const showNotice = useNotice((s) => s.show);
   const { error, busy, run } = useSubmit(async () => {
     await deleteFolder(folder.path, messages);
+    showNotice(`Deleted folder "${folder.name}".`);
     onClose();
   });
 

@@ -34,6 +34,7 @@ async function createFolder(page: Page, name: string, parent?: string) {
 test('create a folder and a subfolder with Unicode names, rename the parent, delete it with its messages', async ({ page }) => {
   await signIn(page, USER);
   await createFolder(page, 'Öffentlich 山田');
+  await expect(page.getByRole('status').filter({ hasText: 'Created folder "Öffentlich 山田".' })).toBeVisible();
   await expect(tree(page).getByRole('treeitem', { name: 'Öffentlich 山田' })).toHaveAttribute('aria-level', '1');
   await createFolder(page, 'Entwürfe', 'Öffentlich 山田');
   const child = tree(page).getByRole('treeitem', { name: 'Entwürfe' });
@@ -51,6 +52,7 @@ test('create a folder and a subfolder with Unicode names, rename the parent, del
   await rename.getByRole('textbox', { name: 'Folder name' }).fill('Geteilt');
   await rename.getByRole('button', { name: 'Rename' }).click();
   await expect(rename).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Renamed "Öffentlich 山田" to "Geteilt".' })).toBeVisible();
   const renamed = tree(page).getByRole('treeitem', { name: 'Geteilt' });
   await expect(renamed).toHaveAttribute('aria-selected', 'true');
   await expect(tree(page).getByRole('treeitem', { name: 'Öffentlich 山田' })).toHaveCount(0);
@@ -63,6 +65,7 @@ test('create a folder and a subfolder with Unicode names, rename the parent, del
   await expect(del.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await del.getByRole('button', { name: 'Delete folder and 1 message' }).click();
   await expect(del).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Deleted folder "Geteilt".' })).toBeVisible();
   await expect(tree(page).getByRole('treeitem', { name: 'Geteilt' })).toHaveCount(0);
   await expect(tree(page).getByRole('treeitem', { name: /^Inbox/ })).toHaveAttribute('aria-selected', 'true');
   expect((await folderPaths(USER)).filter((p) => p.startsWith('Geteilt'))).toEqual([]);
