@@ -19,12 +19,14 @@ export function FolderPickerDialog({
   exclude,
   onPick,
   onClose,
+  fallbackFocus,
 }: {
   title: string;
   confirmLabel: string;
   exclude: string | null;
   onPick: (folder: Folder) => Promise<void>;
   onClose: () => void;
+  fallbackFocus?: () => HTMLElement | null;
 }) {
   const folders = useFolders((s) => s.folders);
   const [filter, setFilter] = useState('');
@@ -77,7 +79,7 @@ export function FolderPickerDialog({
   }
 
   return (
-    <ModalDialog title={title} onClose={onClose} className="picker-dialog">
+    <ModalDialog title={title} onClose={onClose} className="picker-dialog" fallbackFocus={fallbackFocus}>
       <form onSubmit={onSubmit} aria-busy={busy}>
         <label htmlFor={`${listId}-filter`}>Filter folders</label>
         <input

@@ -53,6 +53,7 @@ export function MessageToolbar() {
           confirmLabel={picker === 'move' ? 'Move' : 'Copy'}
           exclude={folder}
           onClose={() => setPicker(null)}
+          fallbackFocus={() => document.querySelector<HTMLElement>('[role="listbox"][aria-label="Messages"]')}
           onPick={(to) =>
             picker === 'move'
               ? actions.moveMessages(folder, [selectedUid], { path: to.path }, `Moved to ${to.name}.`)

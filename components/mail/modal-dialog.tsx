@@ -23,13 +23,28 @@ function trapTab(event: KeyboardEvent<HTMLDialogElement>) {
  * cycles inside it (native dialogs would let it reach the browser's own controls), Esc cancels, and focus returns to where it was when the dialog closes. The
  * element marked `data-autofocus` gets the focus first (else the first focusable one).
  */
-export function ModalDialog({ title, onClose, children, className }: { title: string; onClose: () => void; children: ReactNode; className?: string }) {
+export function ModalDialog({
+  title,
+  onClose,
+  children,
+  className,
+  fallbackFocus,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  className?: string;
+  /** Where focus goes when the element that opened the dialog is gone (e.g. the moved message's toolbar). */
+  fallbackFocus?: () => HTMLElement | null;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const onCloseRef = useRef(onClose);
+  const fallbackRef = useRef(fallbackFocus);
   useEffect(() => {
     onCloseRef.current = onClose;
-  }, [onClose]);
+    fallbackRef.current = fallbackFocus;
+  }, [onClose, fallbackFocus]);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -43,7 +58,8 @@ export function ModalDialog({ title, onClose, children, className }: { title: st
     return () => {
       dialog.removeEventListener('close', closed);
       if (dialog.open) dialog.close();
-      if (opener?.isConnected) opener.focus();
+      // After React has removed what the action changed, so the fallback is the element that stays.
+      setTimeout(() => (opener?.isConnected ? opener : fallbackRef.current?.())?.focus());
     };
   }, []);
 

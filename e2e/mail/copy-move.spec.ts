@@ -42,6 +42,8 @@ test('Move to… picks a folder from the list; the move can be undone', async ({
   await page.keyboard.press('Enter');
   await expect(dialog).toHaveCount(0);
   await expect(list(page).getByRole('option', { name: new RegExp(subject) })).toHaveCount(0);
+  // The toolbar that opened the picker went with the message: focus lands on the list.
+  await expect(list(page)).toBeFocused();
   const undo = page.getByRole('status').filter({ hasText: `Moved to ${TARGET}.` });
   await expect(undo).toBeVisible();
   expect(await folderSubjects(USER, TARGET)).toEqual([subject]);
