@@ -9,6 +9,8 @@ import type { MoveTarget } from '@/lib/api/types';
 import { type ComposeState, type ComposeStore, createComposeStore } from './compose-store';
 import { type FoldersState, type FoldersStore, createFoldersStore } from './folders-store';
 import { type MessageListState, type MessageListStore, createMessageListStore } from './message-list-store';
+import { copyMessages, moveMessages } from './message-transfer';
+import { type NoticeState, type NoticeStore, createNoticeStore } from './notice-store';
 import { type ReaderState, type ReaderStore, createReaderStore } from './reader-store';
 import { type SessionState, type SessionStore, createSessionStore } from './session-store';
 
@@ -20,6 +22,7 @@ interface MailStores {
   messageList: MessageListStore;
   reader: ReaderStore;
   compose: ComposeStore;
+  notice: NoticeStore;
 }
 
 const MailStoresContext = createContext<MailStores | null>(null);
@@ -34,6 +37,7 @@ export function MailStoresProvider({ email, children }: { email: string; childre
       messageList: createMessageListStore({ onSessionEnded }),
       reader: createReaderStore({ onSessionEnded }),
       compose: createComposeStore(),
+      notice: createNoticeStore(),
     };
   });
   return <MailStoresContext.Provider value={stores}>{children}</MailStoresContext.Provider>;
@@ -65,18 +69,27 @@ export function useCompose<T>(selector: (s: ComposeState) => T): T {
   return useStore(useStores().compose, selector);
 }
 
+export function useNotice<T>(selector: (s: NoticeState) => T): T {
+  return useStore(useStores().notice, selector);
+}
+
 /**
  * Actions on the selected message. Each changes the server first and the lists after it agreed;
  * a move can be undone once (moved back by the UIDs the server reported).
  */
 export function useMessageActions() {
-  const { messageList, folders } = useStores();
+  const stores = useStores();
+  const { messageList, folders } = stores;
   const selected = () => {
     const { folder, selectedUid, messages } = messageList.getState();
     const message = messages.find((m) => m.uid === selectedUid);
     return folder && message ? { folder, message } : null;
   };
   return {
+    /** Moves a list of messages of `folder` (selection or drag), with one-step undo. */
+    moveMessages: (folder: string, uids: number[], to: MoveTarget, label: string) => moveMessages(stores, folder, uids, to, label),
+    /** Copies a list of messages of `folder` to the folder at path `to`; `label` is announced. */
+    copyMessages: (folder: string, uids: number[], to: string, label: string) => copyMessages(stores, folder, uids, to, label),
     async move(to: MoveTarget, label: string): Promise<void> {
       const s = selected();
       if (!s) return;

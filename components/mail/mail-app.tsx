@@ -1,5 +1,6 @@
 import { MailStoresProvider } from '@/stores/mail-stores-provider';
 
+import { ActionNotice } from './action-notice';
 import { FolderTree } from './folder-tree';
 import { MailHeader } from './mail-header';
 import { MessageList } from './message-list';
@@ -20,6 +21,7 @@ export function MailApp({ email }: { email: string }) {
           <ReadingPane />
         </main>
         <UndoBar />
+        <ActionNotice />
       </div>
     </MailStoresProvider>
   );

@@ -2,8 +2,23 @@
 // server's code and its user-safe message.
 import { bytesToBase64 } from '../bytes';
 
-import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
-import type { ContactSuggestions } from './types';
+import type {
+  ApiError,
+  ApiErrorCode,
+  ContactSuggestions,
+  CopyResult,
+  EmptyFolderResult,
+  FlagsUpdate,
+  Folder,
+  FolderDeleteResult,
+  FolderPathResult,
+  FolderSnapshot,
+  MessagePage,
+  MoveResult,
+  MoveTarget,
+  SendResult,
+  SessionInfo,
+} from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -74,6 +89,22 @@ export const api = {
     request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),
   /** Address completion; `signal` lets a newer keystroke cancel the answer to an older one. */
   contacts: (q: string, signal?: AbortSignal) => request<ContactSuggestions>(`/api/contacts?${new URLSearchParams({ q })}`, { signal }),
+  copy: (folder: string, uids: number[], to: string) =>
+    request<CopyResult>('/api/messages/copy', { method: 'POST', body: JSON.stringify({ folder, uids, to: { path: to } }) }),
+  /** `parent` null: a top-level folder. */
+  createFolder: (parent: string | null, name: string) =>
+    request<FolderPathResult>('/api/folders', { method: 'POST', body: JSON.stringify({ parent, name }) }),
+  renameFolder: (path: string, name: string) =>
+    request<FolderPathResult>('/api/folders', { method: 'PATCH', body: JSON.stringify({ path, name }) }),
+  /** `messages`: how many messages the user agreed to delete with the folder and its subfolders. */
+  deleteFolder: (path: string, messages: number) =>
+    request<FolderDeleteResult>('/api/folders', { method: 'DELETE', body: JSON.stringify({ path, messages }) }),
+  folderStatus: (folder: string) => request<FolderSnapshot>(`/api/folders/status?${new URLSearchParams({ folder })}`),
+  emptyFolder: (snapshot: FolderSnapshot) =>
+    request<EmptyFolderResult>('/api/folders/empty', {
+      method: 'POST',
+      body: JSON.stringify({ folder: snapshot.folder, uidValidity: snapshot.uidValidity, uidNext: snapshot.uidNext }),
+    }),
 };
 
 export type Api = typeof api;

@@ -15,6 +15,11 @@ export type ApiErrorCode =
   | 'smtp-rejected'
   | 'message-not-found'
   | 'directory-unavailable'
+  | 'folder-exists'
+  | 'folder-protected'
+  | 'invalid-folder-name'
+  | 'folder-not-empty'
+  | 'folder-changed'
   | 'internal';
 
 export interface ApiError {
@@ -117,4 +122,36 @@ export interface ContactSuggestions {
   query: string;
   suggestions: ContactSuggestion[];
   directoryAvailable: boolean;
+}
+
+/** POST /api/messages/copy: the copies' folder and their UIDs there (where the server says, UIDPLUS). */
+export interface CopyResult {
+  destination: string;
+  uidMap: [number, number][];
+}
+
+/** POST/PATCH /api/folders: the created or renamed folder's full path. */
+export interface FolderPathResult {
+  path: string;
+}
+
+/** DELETE /api/folders: the folders removed (subfolders first, then the folder). */
+export interface FolderDeleteResult {
+  deleted: string[];
+}
+
+/**
+ * GET /api/folders/status: what a folder holds now. Emptying it later removes exactly the
+ * messages below `uidNext` (RFC 3501 section 2.3.1.1: later arrivals get higher UIDs).
+ */
+export interface FolderSnapshot {
+  folder: string;
+  total: number;
+  uidValidity: number;
+  uidNext: number;
+}
+
+/** POST /api/folders/empty: how many messages were deleted for good. */
+export interface EmptyFolderResult {
+  deleted: number;
 }
