@@ -2,7 +2,7 @@
 // server's code and its user-safe message.
 import { bytesToBase64 } from '../bytes';
 
-import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
+import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MessageStructure, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -71,6 +71,12 @@ export const api = {
     request<SendResult>('/api/send', { method: 'POST', body: JSON.stringify({ raw: bytesToBase64(raw), to }) }),
   move: (folder: string, uids: number[], to: MoveTarget) =>
     request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),
+  /** The message's MIME tree and size (BODYSTRUCTURE): no body bytes. */
+  messageStructure: (folder: string, uid: number) =>
+    request<MessageStructure>(`/api/messages/structure?${new URLSearchParams({ folder, uid: String(uid) })}`),
+  /** One body section's raw bytes, still transfer-encoded: a part number ("1.2"), "1.2.MIME" or "HEADER". */
+  messagePart: (folder: string, uid: number, part: string) =>
+    requestBytes(`/api/messages/part?${new URLSearchParams({ folder, uid: String(uid), part })}`),
 };
 
 export type Api = typeof api;
