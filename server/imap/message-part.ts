@@ -3,6 +3,7 @@ import 'server-only';
 import { AppError } from '../errors';
 import type { Session } from '../session/session-store';
 import { MAX_SOURCE_BYTES } from './message-source';
+import { fetchOneFresh } from './fetch-one-fresh';
 import { openFolder } from './open-folder';
 import { withSessionImap } from './session-imap';
 
@@ -21,7 +22,7 @@ async function fetchChunk(session: Session, folder: string, uid: number, section
     const lock = await openFolder(client, folder, { readOnly: true });
     try {
       const key = section.toLowerCase();
-      const m = await client.fetchOne(String(uid), { uid: true, bodyParts: [{ key, start, maxLength: PART_CHUNK_BYTES }] }, { uid: true });
+      const m = await fetchOneFresh(client, uid, { uid: true, bodyParts: [{ key, start, maxLength: PART_CHUNK_BYTES }] });
       if (!m) return null;
       return (key === 'header' ? m.headers : m.bodyParts?.get(key)) ?? Buffer.alloc(0);
     } finally {

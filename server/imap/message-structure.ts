@@ -7,6 +7,7 @@ import type { MessagePart, MessageStructure } from '@/lib/api/types';
 import { AppError } from '../errors';
 import type { Session } from '../session/session-store';
 import { MAX_STRUCTURE_DEPTH } from './messages';
+import { fetchOneFresh } from './fetch-one-fresh';
 import { openFolder } from './open-folder';
 import { withSessionImap } from './session-imap';
 
@@ -67,7 +68,7 @@ export async function fetchMessageStructure(session: Session, folder: string, ui
   return withSessionImap(session, async (client) => {
     const lock = await openFolder(client, folder, { readOnly: true });
     try {
-      const m = await client.fetchOne(String(uid), { uid: true, size: true, bodyStructure: true }, { uid: true });
+      const m = await fetchOneFresh(client, uid, { uid: true, size: true, bodyStructure: true });
       if (!m) throw new AppError('message-not-found', `UID ${uid} in ${JSON.stringify(folder)}`);
       // A server may answer BODYSTRUCTURE NIL for a message it cannot parse: call it plain text.
       return toMessageStructure(m.uid, m.size ?? 0, m.bodyStructure ?? { type: 'text/plain' });
