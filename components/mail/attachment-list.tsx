@@ -40,6 +40,13 @@ export function AttachmentList({ attachments, load }: { attachments: ReaderAttac
   const [failed, setFailed] = useState<string | null>(null);
   const [preview, setPreview] = useState<number | null>(null);
   const previewButtons = useRef(new Map<number, HTMLButtonElement>());
+  // The Preview button to focus again once the dialog is gone (inert while the modal is open).
+  const returnFocus = useRef<HTMLButtonElement | null>(null);
+  useEffect(() => {
+    if (preview !== null || !returnFocus.current) return;
+    returnFocus.current.focus();
+    returnFocus.current = null;
+  }, [preview]);
 
   if (attachments.length === 0) return null;
 
@@ -108,9 +115,8 @@ export function AttachmentList({ attachments, load }: { attachments: ReaderAttac
           attachment={open}
           load={load}
           onClose={() => {
-            const button = previewButtons.current.get(preview!);
+            returnFocus.current = previewButtons.current.get(preview!) ?? null;
             setPreview(null);
-            button?.focus();
           }}
         />
       )}

@@ -90,7 +90,7 @@ test('attachments are listed with type and size and download with their exact by
   const subject = `Attachments ${randomUUID()}`;
   const csv = Buffer.from('Monat,Umsatz\r\nJänner,1200\r\n', 'utf8');
   await appendMessage(
-    'erin',
+    USER,
     await buildMessage({
       from,
       to,
