@@ -168,6 +168,8 @@ test('images and PDFs open in a preview dialog; SVG is not previewed', async ({ 
   await expect(object).toHaveAttribute('data', /^blob:/);
   const bytes = await object.evaluate(async (el) => Array.from(new Uint8Array(await (await fetch((el as HTMLObjectElement).data)).arrayBuffer())));
   expect(Buffer.from(bytes).equals(pdf)).toBe(true);
+  // Chromium (headless too) draws it with its built-in PDF viewer, an extension frame inside the object.
+  await expect.poll(() => page.frames().some((f) => f.url().startsWith('chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/'))).toBe(true);
   await pdfDialog.getByRole('button', { name: 'Close' }).click();
   await expect(pdfDialog).toHaveCount(0);
 });
