@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { type Request, expect, test } from '@playwright/test';
 
 import { signIn } from '../support/login';
-import { appendMessage, buildMessage } from '../support/mailbox';
+import { appendMessage, buildMessage, samplePdf, samplePng } from '../support/mailbox';
 
 // A message with a 25 MB attachment, in rupert's Inbox (a reader-area test user): its text shows
 // without the attachment crossing the wire; the attachment comes only when downloaded.
@@ -62,4 +62,52 @@ test('a message with a 25 MB attachment shows its text quickly and fetches the a
   await expect.poll(() => transfers.filter((t) => t.bytes > 25 * 1024 * 1024).length).toBe(1);
   const part = transfers.find((t) => t.bytes > 25 * 1024 * 1024)!;
   expect(new URL(part.url).searchParams.get('part')).toBe('2');
+});
+
+test('a large message read part by part shows its cid: images and previews an attachment fetched on demand', async ({ page }) => {
+  test.setTimeout(120_000);
+  const subject = `Large HTML ${randomUUID()}`;
+  const pdf = await samplePdf('Fetched on demand');
+  await appendMessage(
+    USER,
+    await buildMessage({
+      from: { name: 'Big Sender', address: 'big@example.com' },
+      to: `${USER}@sealpost.test`,
+      subject,
+      date: new Date(),
+      text: 'Plain alternative.',
+      html: '<p id="lead">Rich text first.</p><img id="logo" src="cid:logo@big" alt="logo">',
+      attachments: [
+        { filename: 'logo.png', contentType: 'image/png', content: await samplePng(32, 16), cid: 'logo@big' },
+        { filename: 'padding.bin', contentType: 'application/octet-stream', content: randomBytes(2 * 1024 * 1024) },
+        { filename: 'plan.pdf', contentType: 'application/pdf', content: pdf },
+      ],
+    }),
+  );
+  await signIn(page, USER);
+  const parts: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/messages/part') parts.push(url.searchParams.get('part')!);
+    if (url.pathname === '/api/messages/source') parts.push('whole message');
+  });
+  await page.getByRole('option', { name: new RegExp(subject) }).click();
+  const frame = page.frameLocator('iframe[title="Message body"]');
+  await expect(frame.locator('#lead')).toHaveText('Rich text first.');
+  const logo = frame.locator('#logo');
+  await expect(logo).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect.poll(() => logo.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(32);
+  const attachments = page.getByRole('list', { name: 'Attachments' });
+  await expect(attachments.getByRole('listitem')).toHaveCount(2);
+  // The header, the two text parts and the inline image; no file, and never the whole message.
+  expect(parts.sort()).toEqual(['1.1', '1.2.1', '1.2.2', 'HEADER']);
+
+  await attachments.getByRole('button', { name: 'Preview plan.pdf' }).click();
+  const dialog = page.getByRole('dialog', { name: 'plan.pdf' });
+  const object = dialog.locator('object[type="application/pdf"]');
+  await expect(object).toHaveAttribute('data', /^blob:/);
+  const bytes = await object.evaluate(async (el) => Array.from(new Uint8Array(await (await fetch((el as HTMLObjectElement).data)).arrayBuffer())));
+  expect(Buffer.from(bytes).equals(pdf)).toBe(true);
+  expect(parts.filter((p) => p === '3')).toHaveLength(1);
+  expect(parts).not.toContain('2');
 });

@@ -42,7 +42,10 @@ export function fromParsed(m: ParsedMessage): ReaderMessage {
   };
 }
 
-/** S/MIME (RFC 8551) is verified or decrypted over the exact bytes of the whole message. */
+/**
+ * S/MIME (RFC 8551) is verified or decrypted over the exact bytes of the whole message; a
+ * single-part message has nothing to leave out.
+ */
 export function needsWholeMessage(s: MessageStructure): boolean {
   const t = s.root.type;
   return t === 'multipart/signed' || t === 'application/pkcs7-mime' || t === 'application/x-pkcs7-mime' || !t.startsWith('multipart/');
