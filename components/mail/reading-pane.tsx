@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 
 import type { MailAddress } from '@/lib/api/types';
 import { useFolders, useMessageList, useOpenMessage, useReader } from '@/stores/mail-stores-provider';
@@ -41,6 +42,69 @@ export function ReadingPane() {
     else void openMessage(folder, selectedUid);
   }, [folder, selectedUid, close, openMessage]);
 
+  // In full window the message is drawn into <body>, over everything (and shown even where the
+  // reading pane is hidden, on narrow screens).
+  const view = message && (
+    <div
+      ref={fullRegion}
+      className={fullWindow ? 'full-window-reader' : 'message-holder'}
+      {...(fullWindow ? { role: 'region', 'aria-label': message.subject || 'Message', tabIndex: -1 } : {})}
+    >
+      <div className="reader-bar">
+        {fullWindow ? (
+          <button type="button" onClick={leaveFullWindow}>
+            Back to list
+          </button>
+        ) : (
+          <button type="button" ref={fullButton} onClick={() => setFullWindow(true)}>
+            Open in full window
+          </button>
+        )}
+      </div>
+      <article className="message" aria-label="Message">
+        <MessageToolbar />
+        <header className="message-headers">
+          <h2>{message.subject || '(no subject)'}</h2>
+          <dl>
+            <dt>From</dt>
+            <dd>{message.from ? formatAddress(message.from) : '(unknown sender)'}</dd>
+            {message.to.length > 0 && (
+              <>
+                <dt>To</dt>
+                <dd>{message.to.map(formatAddress).join(', ')}</dd>
+              </>
+            )}
+            {message.cc.length > 0 && (
+              <>
+                <dt>Cc</dt>
+                <dd>{message.cc.map(formatAddress).join(', ')}</dd>
+              </>
+            )}
+            {message.date && (
+              <>
+                <dt>Date</dt>
+                <dd>
+                  <time dateTime={message.date}>{dateFormat.format(new Date(message.date))}</time>
+                </dd>
+              </>
+            )}
+          </dl>
+        </header>
+        <MessageNotices notices={message.notices} />
+        {blocked > 0 && !remoteAllowed && (
+          <div className="remote-notice" role="status">
+            Remote images in this message were blocked to protect your privacy.{' '}
+            <button type="button" onClick={allowRemote}>
+              Show remote images
+            </button>
+          </div>
+        )}
+        <AttachmentList attachments={files} load={loadAttachment} />
+        <MessageBody message={message} allowRemoteImages={remoteAllowed} onBlockedRemote={setBlocked} />
+      </article>
+    </div>
+  );
+
   if (selectedUid === null) {
     return (
       <section className="reading-pane" aria-label="Reading pane">
@@ -56,66 +120,7 @@ export function ReadingPane() {
           {error}
         </p>
       )}
-      {message && (
-        <div
-          ref={fullRegion}
-          className={fullWindow ? 'full-window-reader' : 'message-holder'}
-          {...(fullWindow ? { role: 'region', 'aria-label': message.subject || 'Message', tabIndex: -1 } : {})}
-        >
-          <div className="reader-bar">
-            {fullWindow ? (
-              <button type="button" onClick={leaveFullWindow}>
-                Back to list
-              </button>
-            ) : (
-              <button type="button" ref={fullButton} onClick={() => setFullWindow(true)}>
-                Open in full window
-              </button>
-            )}
-          </div>
-          <article className="message" aria-label="Message">
-            <MessageToolbar />
-            <header className="message-headers">
-              <h2>{message.subject || '(no subject)'}</h2>
-              <dl>
-                <dt>From</dt>
-                <dd>{message.from ? formatAddress(message.from) : '(unknown sender)'}</dd>
-                {message.to.length > 0 && (
-                  <>
-                    <dt>To</dt>
-                    <dd>{message.to.map(formatAddress).join(', ')}</dd>
-                  </>
-                )}
-                {message.cc.length > 0 && (
-                  <>
-                    <dt>Cc</dt>
-                    <dd>{message.cc.map(formatAddress).join(', ')}</dd>
-                  </>
-                )}
-                {message.date && (
-                  <>
-                    <dt>Date</dt>
-                    <dd>
-                      <time dateTime={message.date}>{dateFormat.format(new Date(message.date))}</time>
-                    </dd>
-                  </>
-                )}
-              </dl>
-            </header>
-            <MessageNotices notices={message.notices} />
-            {blocked > 0 && !remoteAllowed && (
-              <div className="remote-notice" role="status">
-                Remote images in this message were blocked to protect your privacy.{' '}
-                <button type="button" onClick={allowRemote}>
-                  Show remote images
-                </button>
-              </div>
-            )}
-            <AttachmentList attachments={files} load={loadAttachment} />
-            <MessageBody message={message} allowRemoteImages={remoteAllowed} onBlockedRemote={setBlocked} />
-          </article>
-        </div>
-      )}
+      {view && (fullWindow ? createPortal(view, document.body) : view)}
     </section>
   );
 }
