@@ -39,7 +39,7 @@ export interface ReaderState {
 interface Deps {
   fetchSource?: (folder: string, uid: number) => Promise<Uint8Array>;
   fetchStructure?: (folder: string, uid: number) => Promise<MessageStructure>;
-  fetchPart?: (folder: string, uid: number, part: string) => Promise<Uint8Array>;
+  fetchPart?: (folder: string, uid: number, part: string, max?: number) => Promise<Uint8Array>;
   onSessionEnded?: () => void;
 }
 
@@ -62,7 +62,7 @@ export function createReaderStore({
       if (hint.size !== undefined && hint.size <= LARGE_MESSAGE_BYTES) return fromParsed(await parseMessage(await fetchSource(folder, uid)));
       const structure = await fetchStructure(folder, uid);
       if (!readPartByPart(structure)) return fromParsed(await parseMessage(await fetchSource(folder, uid)));
-      return readPartial(structure, (section) => fetchPart(folder, uid, section));
+      return readPartial(structure, (section, max) => fetchPart(folder, uid, section, max));
     };
 
     const fetchAttachment = (a: ReaderAttachment): Promise<Uint8Array> => {

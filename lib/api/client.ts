@@ -75,8 +75,8 @@ export const api = {
   messageStructure: (folder: string, uid: number) =>
     request<MessageStructure>(`/api/messages/structure?${new URLSearchParams({ folder, uid: String(uid) })}`),
   /** One body section's raw bytes, still transfer-encoded: a part number ("1.2"), "1.2.MIME" or "HEADER". */
-  messagePart: (folder: string, uid: number, part: string) =>
-    requestBytes(`/api/messages/part?${new URLSearchParams({ folder, uid: String(uid), part })}`),
+  messagePart: (folder: string, uid: number, part: string, max?: number) =>
+    requestBytes(`/api/messages/part?${new URLSearchParams({ folder, uid: String(uid), part, ...(max ? { max: String(max) } : {}) })}`),
 };
 
 export type Api = typeof api;

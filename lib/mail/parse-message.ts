@@ -34,7 +34,8 @@ export type MessageNoticeCode =
   | 'broken-structure'
   | 'eight-bit-header'
   | 'no-content-type'
-  | 'incomplete-structure';
+  | 'incomplete-structure'
+  | 'text-too-long';
 
 /** Something wrong with the message that the reader tells the user about (it still shows what it could read). */
 export interface MessageNotice {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { MessagePart, MessageStructure } from '../api/types';
-import { LARGE_MESSAGE_BYTES, decodeAttachment, inlineImagesToFetch, needsWholeMessage, planMessage, readPartByPart, readPartial } from './partial-message';
+import { LARGE_MESSAGE_BYTES, MAX_HEADER_FETCH_BYTES, MAX_TEXT_PART_BYTES, decodeAttachment, inlineImagesToFetch, needsWholeMessage, planMessage, readPartByPart, readPartial } from './partial-message';
 
 const leaf = (part: string, type: string, extra: Partial<MessagePart> = {}): MessagePart => ({
   part,
@@ -86,6 +86,17 @@ describe('readPartial', () => {
     expect(inlineImagesToFetch(m).map((a) => a.part)).toEqual(['1.2.2']);
     expect(new TextDecoder().decode(decodeAttachment(m.attachments[1]!, new TextEncoder().encode('aGk=')))).toBe('hi');
   });
+  it('asks for at most MAX_TEXT_PART_BYTES of a text part and says when the text was cut', async () => {
+    const limits: (number | undefined)[] = [];
+    const m = await readPartial(structure, async (section, max) => {
+      limits.push(max);
+      if (section === 'HEADER') return new TextEncoder().encode('Subject: long\r\n\r\n');
+      return new Uint8Array(max!).fill(0x61);
+    });
+    expect(limits.sort()).toEqual([MAX_HEADER_FETCH_BYTES, MAX_TEXT_PART_BYTES, MAX_TEXT_PART_BYTES].sort());
+    expect(m.notices.map((n) => n.code)).toEqual(['text-too-long']);
+  });
+
   it('says so when the server cut the tree', async () => {
     const m = await readPartial({ ...structure, truncated: true }, async (section) => new TextEncoder().encode(section === 'HEADER' ? 'Subject: x\r\n\r\n' : 'text'));
     expect(m.notices.map((n) => n.code)).toContain('too-many-parts');

@@ -112,9 +112,12 @@ function syntheticPart(p: MessagePart, body: Uint8Array): Uint8Array {
 }
 
 export interface PartFetcher {
-  /** The raw (still transfer-encoded) bytes of one body section: a part number or "HEADER". */
-  (section: string): Promise<Uint8Array>;
+  /** The raw (still transfer-encoded) bytes of one body section (a part number or "HEADER"), at most `max` of them. */
+  (section: string, max?: number): Promise<Uint8Array>;
 }
+
+/** Header bytes fetched for a message read part by part (parseMessage reads at most MAX_HEADER_BYTES of them). */
+export const MAX_HEADER_FETCH_BYTES = 1024 * 1024;
 
 /**
  * Reads a large message from its structure: the header and the text parts only. Attachments are
@@ -122,7 +125,10 @@ export interface PartFetcher {
  */
 export async function readPartial(s: MessageStructure, fetchPart: PartFetcher): Promise<ReaderMessage> {
   const plan = planMessage(s);
-  const [header, ...bodies] = await Promise.all([fetchPart('HEADER'), ...plan.textParts.map((p) => fetchPart(p.part))]);
+  const [header, ...bodies] = await Promise.all([
+    fetchPart('HEADER', MAX_HEADER_FETCH_BYTES),
+    ...plan.textParts.map((p) => fetchPart(p.part, MAX_TEXT_PART_BYTES)),
+  ]);
   // The header alone parses as a message with an empty body: subject, addresses, date, header notices.
   const headerOnly = await parseMessage(header!);
   const notices: MessageNotice[] = headerOnly.notices.filter((n) => n.code !== 'broken-structure' && n.code !== 'incomplete-structure');
@@ -131,6 +137,9 @@ export async function readPartial(s: MessageStructure, fetchPart: PartFetcher): 
   const htmls: string[] = [];
   for (const [i, p] of plan.textParts.entries()) {
     const body = bodies[i]!.subarray(0, MAX_TEXT_PART_BYTES);
+    if (body.length >= MAX_TEXT_PART_BYTES && !notices.some((n) => n.code === 'text-too-long')) {
+      notices.push({ code: 'text-too-long', message: `The text of this message is very long; only its first ${MAX_TEXT_PART_BYTES / 1024 / 1024} MB are shown.` });
+    }
     const parsed = await parseMessage(syntheticPart(p, body));
     for (const n of parsed.notices) if (!notices.some((m) => m.code === n.code)) notices.push(n);
     if (p.type === 'text/html' && parsed.html) htmls.push(parsed.html);

@@ -116,6 +116,14 @@ describe('message structure and parts', () => {
     expect(Buffer.from(bytes.toString('latin1'), 'base64').equals(attachment)).toBe(true);
   });
 
+  it('sends only the first maxBytes of a section when asked', async () => {
+    const whole = (await readAll(await part.streamMessagePart(session, 'INBOX', uid, '2'))).bytes;
+    for (const max of [1000, part.PART_CHUNK_BYTES, part.PART_CHUNK_BYTES + 10]) {
+      const { bytes } = await readAll(await part.streamMessagePart(session, 'INBOX', uid, '2', { maxBytes: max }));
+      expect(bytes.equals(whole.subarray(0, max)), String(max)).toBe(true);
+    }
+  });
+
   it('serves the message HEADER and a part\'s .MIME header', async () => {
     const header = (await readAll(await part.streamMessagePart(session, 'INBOX', uid, 'HEADER'))).bytes.toString('latin1');
     expect(header).toMatch(/^Subject: Parts /m);
