@@ -111,3 +111,44 @@ test('a large message read part by part shows its cid: images and previews an at
   expect(parts.filter((p) => p === '3')).toHaveLength(1);
   expect(parts).not.toContain('2');
 });
+
+test('a large S/MIME message is still fetched whole (its signature covers the exact bytes)', async ({ page }) => {
+  test.setTimeout(120_000);
+  const subject = `Large signed ${randomUUID()}`;
+  // The shape of a detached signature (RFC 8551 section 3.5.3); the "signature" is filler, nothing verifies it yet.
+  const filler = randomBytes(1536 * 1024).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const raw = Buffer.from(
+    [
+      'From: Signer <signer@example.com>',
+      `To: ${USER}@sealpost.test`,
+      `Subject: ${subject}`,
+      `Date: ${new Date().toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="sig"',
+      '',
+      '--sig',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Signed text of a large message.',
+      '--sig',
+      'Content-Type: application/pkcs7-signature; name="smime.p7s"',
+      'Content-Transfer-Encoding: base64',
+      'Content-Disposition: attachment; filename="smime.p7s"',
+      '',
+      filler,
+      '--sig--',
+      '',
+    ].join('\r\n'),
+  );
+  await appendMessage(USER, raw);
+  await signIn(page, USER);
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/messages/')) asked.push(url.pathname);
+  });
+  await page.getByRole('option', { name: new RegExp(subject) }).click();
+  await expect(page.frameLocator('iframe[title="Message body"]').getByText('Signed text of a large message.')).toBeVisible();
+  expect(asked).toContain('/api/messages/source');
+  expect(asked).not.toContain('/api/messages/part');
+});
