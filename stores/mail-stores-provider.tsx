@@ -129,7 +129,9 @@ export function useOpenMessage(): (folder: string, uid: number) => Promise<void>
   const { reader, messageList, folders } = useStores();
   // The stores live as long as the provider, so this function is stable across renders.
   return useCallback(async (folder: string, uid: number) => {
-    const message = await reader.getState().open(folder, uid);
+    // The list's size lets a small message skip the structure request.
+    const size = messageList.getState().messages.find((m) => m.uid === uid)?.size;
+    const message = await reader.getState().open(folder, uid, { size });
     const summary = messageList.getState().messages.find((m) => m.uid === uid);
     if (!message || !summary || summary.seen) return;
     try {

@@ -14,6 +14,7 @@ import type {
   FolderPathResult,
   FolderSnapshot,
   MessagePage,
+  MessageStructure,
   MoveResult,
   MoveTarget,
   SendResult,
@@ -105,6 +106,12 @@ export const api = {
       method: 'POST',
       body: JSON.stringify({ folder: snapshot.folder, uidValidity: snapshot.uidValidity, uidNext: snapshot.uidNext }),
     }),
+  /** The message's MIME tree and size (BODYSTRUCTURE): no body bytes. */
+  messageStructure: (folder: string, uid: number) =>
+    request<MessageStructure>(`/api/messages/structure?${new URLSearchParams({ folder, uid: String(uid) })}`),
+  /** One body section's raw bytes, still transfer-encoded: a part number ("1.2"), "1.2.MIME" or "HEADER". */
+  messagePart: (folder: string, uid: number, part: string, max?: number) =>
+    requestBytes(`/api/messages/part?${new URLSearchParams({ folder, uid: String(uid), part, ...(max ? { max: String(max) } : {}) })}`),
 };
 
 export type Api = typeof api;

@@ -155,3 +155,37 @@ export interface FolderSnapshot {
 export interface EmptyFolderResult {
   deleted: number;
 }
+
+/**
+ * One node of a message's MIME tree, from IMAP BODYSTRUCTURE (RFC 3501 section 7.4.2; the server
+ * computes it, nothing is downloaded). Strings are as the server reported them, clipped.
+ */
+export interface MessagePart {
+  /** IMAP part number for BODY[<part>] ("1", "2.1"); "" for a multipart root, "1" for a single-part message. */
+  part: string;
+  /** Lower-case "type/subtype". */
+  type: string;
+  /** Content-Type parameters, names lower-case (charset, name, boundary…). */
+  parameters: Record<string, string>;
+  /** Content-Transfer-Encoding, lower-case ("base64", "quoted-printable", "7bit"…), null when absent. */
+  encoding: string | null;
+  /** Size of the part's body as transferred (still encoded), in bytes. */
+  size: number;
+  /** Content-ID without angle brackets. */
+  id: string | null;
+  /** Content-Disposition, lower-case ("inline", "attachment"), null when absent. */
+  disposition: string | null;
+  dispositionParameters: Record<string, string>;
+  /** Only for multipart/*: the child parts. message/rfc822 parts are leaves here. */
+  children?: MessagePart[];
+}
+
+/** GET /api/messages/structure */
+export interface MessageStructure {
+  uid: number;
+  /** RFC822.SIZE of the whole message. */
+  size: number;
+  root: MessagePart;
+  /** True when the tree was cut at the depth or part-count limit. */
+  truncated: boolean;
+}
