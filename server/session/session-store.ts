@@ -20,6 +20,8 @@ export interface Session {
   imapConnecting?: Promise<ImapFlow>;
   /** Set when the session is signed out or expired; a connection opened later is closed at once. */
   ended?: boolean;
+  /** Called once when the session ends (its live event streams close: server/events/live-streams.ts). */
+  onEnd?: Set<() => void>;
 }
 
 /**
@@ -69,6 +71,8 @@ export class SessionStore {
     if (!session) return;
     this.sessions.delete(id);
     session.ended = true;
+    for (const listener of session.onEnd ?? []) listener();
+    session.onEnd?.clear();
     const client = session.imap;
     session.imap = undefined;
     client?.logout().catch(() => client.close());
