@@ -8,18 +8,22 @@ import type { MoveTarget } from '@/lib/api/types';
 
 import { type ComposeState, type ComposeStore, createComposeStore } from './compose-store';
 import { type FoldersState, type FoldersStore, createFoldersStore } from './folders-store';
+import { type LiveState, type LiveStore, createLiveStore } from './live-store';
 import { type MessageListState, type MessageListStore, createMessageListStore } from './message-list-store';
 import { type ReaderState, type ReaderStore, createReaderStore } from './reader-store';
 import { type SessionState, type SessionStore, createSessionStore } from './session-store';
+import { type ShortcutsHelpState, type ShortcutsHelpStore, createShortcutsHelpStore } from './shortcuts-help-store';
 
 // The mail view's stores, created per provider instance, never as module singletons: two views
 // (or two tests, or two users of one server process during SSR) never share state.
-interface MailStores {
+export interface MailStores {
   session: SessionStore;
   folders: FoldersStore;
   messageList: MessageListStore;
   reader: ReaderStore;
   compose: ComposeStore;
+  live: LiveStore;
+  shortcutsHelp: ShortcutsHelpStore;
 }
 
 const MailStoresContext = createContext<MailStores | null>(null);
@@ -28,13 +32,33 @@ export function MailStoresProvider({ email, children }: { email: string; childre
   const [stores] = useState<MailStores>(() => {
     const session = createSessionStore(email);
     const onSessionEnded = () => session.getState().sessionEnded();
-    return {
-      session,
-      folders: createFoldersStore({ onSessionEnded }),
-      messageList: createMessageListStore({ onSessionEnded }),
-      reader: createReaderStore({ onSessionEnded }),
-      compose: createComposeStore(),
-    };
+    // Every read the stores make also tells the live store when the mail server is unreachable
+    // (the banner and its reconnect probing, stores/live-store.ts).
+    const late: { live?: LiveStore } = {};
+    const reported =
+      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> =>
+        fn(...args).catch((e: unknown) => {
+          late.live?.getState().reportApiError(e);
+          throw e;
+        });
+    const folders = createFoldersStore({ onSessionEnded, fetchFolders: reported(api.folders) });
+    const messageList = createMessageListStore({ onSessionEnded, fetchPage: reported(api.messages) });
+    const reader = createReaderStore({ onSessionEnded, fetchSource: reported(api.messageSource) });
+    const live = (late.live = createLiveStore({
+      probe: api.folders,
+      onMailbox: () => void messageList.getState().refresh(),
+      onFolders: () => void folders.getState().load(),
+      onRecovered: () => {
+        void folders.getState().load();
+        void messageList.getState().refresh();
+        // A message that failed to load while the server was away is fetched again.
+        const { folder, uid, status } = reader.getState();
+        if (status === 'error' && folder !== null && uid !== null) void reader.getState().open(folder, uid);
+      },
+      onSessionEnded,
+    }));
+    return { session, folders, messageList, reader, compose: createComposeStore(), live, shortcutsHelp: createShortcutsHelpStore() };
   });
   return <MailStoresContext.Provider value={stores}>{children}</MailStoresContext.Provider>;
 }
@@ -63,6 +87,19 @@ export function useReader<T>(selector: (s: ReaderState) => T): T {
 
 export function useCompose<T>(selector: (s: ComposeState) => T): T {
   return useStore(useStores().compose, selector);
+}
+
+export function useLive<T>(selector: (s: LiveState) => T): T {
+  return useStore(useStores().live, selector);
+}
+
+export function useShortcutsHelp<T>(selector: (s: ShortcutsHelpState) => T): T {
+  return useStore(useStores().shortcutsHelp, selector);
+}
+
+/** The mail view's stores for imperative use in event handlers (keyboard shortcuts). */
+export function useMailStores(): MailStores {
+  return useStores();
 }
 
 /**
