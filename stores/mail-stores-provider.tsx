@@ -42,16 +42,31 @@ export function MailStoresProvider({ email, children }: { email: string; childre
           late.live?.getState().reportApiError(e);
           throw e;
         });
-    const folders = createFoldersStore({ onSessionEnded, fetchFolders: reported(api.folders) });
-    const messageList = createMessageListStore({ onSessionEnded, fetchPage: reported(api.messages) });
+    // Reads started while a live event is handled are the page's own, not the user's activity:
+    // they carry the background mark, so new mail does not keep an unattended session alive.
+    // (The stores call their fetcher synchronously when load()/refresh() starts.)
+    let backgroundDepth = 0;
+    const inBackground = (work: () => unknown) => {
+      backgroundDepth++;
+      try {
+        work();
+      } finally {
+        backgroundDepth--;
+      }
+    };
+    const folders = createFoldersStore({ onSessionEnded, fetchFolders: reported(() => api.folders({ background: backgroundDepth > 0 })) });
+    const messageList = createMessageListStore({
+      onSessionEnded,
+      fetchPage: reported((folder: string, offset: number, limit: number) => api.messages(folder, offset, limit, { background: backgroundDepth > 0 })),
+    });
     const reader = createReaderStore({ onSessionEnded, fetchSource: reported(api.messageSource) });
     const live = (late.live = createLiveStore({
-      probe: api.folders,
-      onMailbox: () => void messageList.getState().refresh(),
-      onFolders: () => void folders.getState().load(),
+      probe: () => api.folders({ background: true }),
+      onMailbox: () => inBackground(() => messageList.getState().refresh()),
+      onFolders: () => inBackground(() => folders.getState().load()),
       onRecovered: () => {
-        void folders.getState().load();
-        void messageList.getState().refresh();
+        inBackground(() => folders.getState().load());
+        inBackground(() => messageList.getState().refresh());
         // A message that failed to load while the server was away is fetched again.
         const { folder, uid, status } = reader.getState();
         if (status === 'error' && folder !== null && uid !== null) void reader.getState().open(folder, uid);

@@ -49,8 +49,11 @@ export class SessionStore {
     return session;
   }
 
-  /** The live session for `id`, touched; null when unknown or idle too long. */
-  get(id: string | undefined): Session | null {
+  /**
+   * The live session for `id`, touched (unless `touch` is false: reads the page makes by itself
+   * after a live event are not the user's activity); null when unknown or idle too long.
+   */
+  get(id: string | undefined, { touch = true }: { touch?: boolean } = {}): Session | null {
     if (!id) return null;
     const session = this.sessions.get(id);
     if (!session) return null;
@@ -58,7 +61,7 @@ export class SessionStore {
       this.destroy(id);
       return null;
     }
-    session.lastSeen = this.now();
+    if (touch) session.lastSeen = this.now();
     return session;
   }
 
