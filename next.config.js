@@ -20,7 +20,7 @@ const nextConfig = {
           { key: 'X-Frame-Options', value: 'DENY' },
           {
             key: 'Permissions-Policy',
-            value: 'usb=(self), camera=(), microphone=(), geolocation=(), payment=(), serial=(), hid=(), bluetooth=(), browsing-topics=()',
+            value: 'usb=(self), camera=(), microphone=(), geolocation=(), payment=(), serial=(), hid=(), browsing-topics=()',
           },
         ],
       },

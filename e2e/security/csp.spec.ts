@@ -12,6 +12,8 @@ function watchViolations(page: Page): string[] {
   const violations: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) violations.push(`console: ${m.text()}`);
+    // A feature this Chromium does not know in Permissions-Policy is logged as a warning.
+    if (/Permissions-Policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => violations.push(`pageerror: ${e.message}`));
   return violations;

@@ -60,7 +60,7 @@ export const SECURITY_HEADERS: readonly { key: string; value: string }[] = [
   { key: 'X-Frame-Options', value: 'DENY' },
   {
     key: 'Permissions-Policy',
-    value: 'usb=(self), camera=(), microphone=(), geolocation=(), payment=(), serial=(), hid=(), bluetooth=(), browsing-topics=()',
+    value: 'usb=(self), camera=(), microphone=(), geolocation=(), payment=(), serial=(), hid=(), browsing-topics=()',
   },
 ];
 
