@@ -5,6 +5,9 @@ import { FolderTree } from './folder-tree';
 import { MailHeader } from './mail-header';
 import { MessageList } from './message-list';
 import { UndoBar } from './message-toolbar';
+import { ConnectionBanner } from './connection-banner';
+import { KeyboardShortcuts } from './keyboard-shortcuts';
+import { LiveUpdates } from './live-updates';
 import { ReadingPane } from './reading-pane';
 import { SessionEndedRedirect } from './session-ended-redirect';
 
@@ -15,6 +18,7 @@ export function MailApp({ email }: { email: string }) {
       <SessionEndedRedirect />
       <div className="mail-app">
         <MailHeader email={email} />
+        <ConnectionBanner />
         <main className="mail-panes">
           <FolderTree />
           <MessageList />
@@ -23,6 +27,8 @@ export function MailApp({ email }: { email: string }) {
         <UndoBar />
         <ActionNotice />
       </div>
+      <LiveUpdates />
+      <KeyboardShortcuts />
     </MailStoresProvider>
   );
 }

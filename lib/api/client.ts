@@ -2,6 +2,8 @@
 // server's code and its user-safe message.
 import { bytesToBase64 } from '../bytes';
 
+import { BACKGROUND_HEADER } from './background';
+
 import type {
   ApiError,
   ApiErrorCode,
@@ -70,14 +72,17 @@ async function send(path: string, init?: RequestInit): Promise<Response> {
   throw new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, res.status);
 }
 
+/** Request options for reads the page makes by itself (see ./background.ts). */
+const backgroundInit = (background?: boolean): RequestInit | undefined => (background ? { headers: { [BACKGROUND_HEADER]: '1' } } : undefined);
+
 export const api = {
   login: (username: string, password: string) =>
     request<SessionInfo>('/api/session', { method: 'POST', body: JSON.stringify({ username, password }) }),
   logout: () => request<void>('/api/session', { method: 'DELETE' }),
-  folders: () => request<{ folders: Folder[] }>('/api/folders'),
+  folders: ({ background }: { background?: boolean } = {}) => request<{ folders: Folder[] }>('/api/folders', backgroundInit(background)),
   /** Folder paths hold "/" and any Unicode: they travel URL-encoded in the query. */
-  messages: (folder: string, offset: number, limit: number) =>
-    request<MessagePage>(`/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit) })}`),
+  messages: (folder: string, offset: number, limit: number, { background }: { background?: boolean } = {}) =>
+    request<MessagePage>(`/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit) })}`, backgroundInit(background)),
   /** The message's exact RFC 5322 bytes: MIME and S/MIME are handled in the browser. */
   messageSource: (folder: string, uid: number) =>
     requestBytes(`/api/messages/source?${new URLSearchParams({ folder, uid: String(uid) })}`),
