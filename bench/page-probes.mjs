@@ -9,7 +9,7 @@
 
 /**
  * Arms the "first rows" probe: the next click anywhere starts the clock (its event time), and
- * the first option to appear in the Messages listbox after it stops it. Call before clicking a
+ * the first option with content (not a placeholder) in the Messages listbox after it stops it. Call before clicking a
  * folder whose list is empty now; collect with collectProbe().
  */
 export function armFirstRows({ timeoutMs }) {
@@ -37,7 +37,8 @@ export function armFirstRows({ timeoutMs }) {
     };
     const check = () => {
       if (clickAt === null || done) return;
-      const rows = document.querySelectorAll(sel).length;
+      // Placeholders (aria-busy, or no text yet) are not rows drawn.
+      const rows = [...document.querySelectorAll(sel)].filter((o) => o.getAttribute('aria-busy') !== 'true' && o.textContent?.trim()).length;
       if (!rows) return;
       const dom = performance.mark('bench:first-rows-dom').startTime;
       observer.disconnect();
@@ -50,7 +51,7 @@ export function armFirstRows({ timeoutMs }) {
       );
     };
     const observer = new MutationObserver(check);
-    observer.observe(document.body, { childList: true, subtree: true });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
     document.addEventListener('click', onClick, true);
   });
 }

@@ -15,6 +15,17 @@ const PAGE_LIST = `
   document.getElementById('open').addEventListener('click', () => setTimeout(() => { for (let i = 0; i < 100; i++) list.append(row(i)); }, 60));
 </script>`;
 
+// Placeholder rows at once, filled in place 70 ms later.
+const PLACEHOLDER_LIST = `
+<button id="open">Open</button><div role="listbox" aria-label="Messages"></div>
+<script>
+  const list = document.querySelector('[role=listbox]');
+  document.getElementById('open').addEventListener('click', () => {
+    for (let i = 0; i < 20; i++) { const o = document.createElement('div'); o.setAttribute('role', 'option'); o.setAttribute('aria-busy', 'true'); list.append(o); }
+    setTimeout(() => { for (const o of list.children) { o.textContent = 'Sender'; o.removeAttribute('aria-busy'); } }, 70);
+  });
+</script>`;
+
 const VIRTUAL_LIST = `
 <div role="listbox" aria-label="Messages" style="height:400px;overflow:auto;position:relative">
   <div id="spacer" style="height:${100000 * 40}px"></div>
@@ -71,6 +82,16 @@ describe('page probes in Chromium', { timeout: 20_000 }, () => {
     expect(r.ms).toBeGreaterThanOrEqual(60);
     expect(r.ms).toBeGreaterThanOrEqual(r.domMs);
     expect(r.ms).toBeLessThan(2000);
+  });
+
+  it('does not count placeholder rows as drawn', async () => {
+    await page.setContent(PLACEHOLDER_LIST);
+    await page.evaluate(armFirstRows, { timeoutMs: 5000 });
+    await page.click('#open');
+    const r = await page.evaluate(collectProbe);
+    expect(r.ok).toBe(true);
+    expect(r.rows).toBe(20);
+    expect(r.domMs).toBeGreaterThanOrEqual(65);
   });
 
   it('refuses to arm on a list that already shows rows', async () => {

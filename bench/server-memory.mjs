@@ -102,6 +102,7 @@ export async function measureSessionMemory({ url, appPid, inspector, dovecotPid,
   for (const cookie of cookies) await call(`${url}/api/session`, { method: 'DELETE', headers: { cookie } }, 'sign-out');
   await new Promise((r) => setTimeout(r, 500));
   const after = { app: await memoryAfterGc(inspector), rss: rssBytes(appPid), dovecot: dovecotImapMemory(dovecotPid) };
+  log(`    after all signed out: app heap ${mb(after.app.heapUsed)}, ${((after.app.heapUsed - before.app.heapUsed) / sessions / 1024).toFixed(0)} KB per session not given back`);
 
   const per = (a, b) => (a - b) / sessions;
   const heapPlusExternal = (m) => m.heapUsed + m.external;
