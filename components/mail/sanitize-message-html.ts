@@ -61,6 +61,9 @@ export function sanitizeMessageHtml(
       'video', 'audio', 'source', 'track', 'use'],
     FORBID_ATTR: ['action', 'formaction', 'ping'],
     ALLOW_DATA_ATTR: false,
+    // Without it a <style> before any other content is dropped (parsed into <head>), and
+    // newsletters that start with their style sheet lose all their layout.
+    FORCE_BODY: true,
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|cid:|data:image\/(?:png|gif|jpeg|webp);base64,|#)/i,
   });
   return { html: clean, blockedRemote };

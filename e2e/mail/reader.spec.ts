@@ -86,6 +86,17 @@ test('hostile HTML runs nothing and loads nothing until remote images are allowe
   expect(remote.filter((u) => /script|onerror|refresh|form|frame|import|x-(?!srcset|table-bg)/.test(u))).toEqual([]);
 });
 
+test('a style sheet at the very start of an HTML message is kept', async ({ page }) => {
+  const subject = `Styled ${randomUUID()}`;
+  const html = '<style>#styled { color: rgb(1, 2, 3); }</style><p id="styled">Styled text</p>';
+  await appendMessage(USER, await buildMessage({ from, to, subject, date: new Date(), html }));
+  await signIn(page, USER);
+  await page.getByRole('option', { name: new RegExp(subject) }).click();
+  const p = page.frameLocator('iframe[title="Message body"]').locator('#styled');
+  await expect(p).toHaveText('Styled text');
+  await expect(p).toHaveCSS('color', 'rgb(1, 2, 3)');
+});
+
 test('attachments are listed with type and size and download with their exact bytes; cid: images show inline', async ({ page }) => {
   const subject = `Attachments ${randomUUID()}`;
   const csv = Buffer.from('Monat,Umsatz\r\nJänner,1200\r\n', 'utf8');
