@@ -2,7 +2,9 @@
 // server's code and its user-safe message.
 import { bytesToBase64 } from '../bytes';
 
-import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
+import { listQueryParams } from '../mail/list-query';
+
+import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessageListQuery, MessagePage, MessageWindow, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -61,6 +63,12 @@ export const api = {
   /** Folder paths hold "/" and any Unicode: they travel URL-encoded in the query. */
   messages: (folder: string, offset: number, limit: number) =>
     request<MessagePage>(`/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit) })}`),
+  /** Rows offset.. of a folder view (order + search); `refresh` makes the server re-read the folder. */
+  messageWindow: (folder: string, offset: number, limit: number, query: MessageListQuery, opts: { refresh?: boolean; signal?: AbortSignal } = {}) =>
+    request<MessageWindow>(
+      `/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit), ...listQueryParams(query), ...(opts.refresh ? { refresh: '1' } : {}) })}`,
+      { signal: opts.signal },
+    ),
   /** The message's exact RFC 5322 bytes: MIME and S/MIME are handled in the browser. */
   messageSource: (folder: string, uid: number) =>
     requestBytes(`/api/messages/source?${new URLSearchParams({ folder, uid: String(uid) })}`),
