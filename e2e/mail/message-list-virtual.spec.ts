@@ -3,9 +3,9 @@ import { expect, test } from '@playwright/test';
 import { ensureBulkFolder } from '../support/list-mailbox';
 import { signIn } from '../support/login';
 
-// heidi's "Bulk 5k": 5,000 generated messages, newest first by date. Position p (0-based) holds
+// heidi's "Ordered 5k": 5,000 generated messages, appended in order, newest (last) first. Position p (0-based) holds
 // message 4999 - p, whose subject ends in "#<index>" (see ensureBulkFolder).
-const FOLDER = 'Bulk 5k';
+const FOLDER = 'Ordered 5k';
 const COUNT = 5000;
 const ROW_HEIGHT = 60;
 

@@ -6,19 +6,12 @@ import { fillTestFolder } from '../support/list-mailbox';
 import { signIn } from '../support/login';
 import { buildMessage } from '../support/mailbox';
 
-// ivan's own folder per test, with three messages that differ in every sort key.
+// ivan's own folder per test, with three messages that differ in every sort key, appended
+// (arrived) in date order.
 async function openSortFolder(page: Page): Promise<void> {
   const folder = `Sort ${randomUUID().slice(0, 8)}`;
   const to = ['ivan@sealpost.test'];
   await fillTestFolder('ivan', folder, [
-    {
-      raw: await buildMessage({ from: { name: 'Anna Zeller', address: 'anna@x.example' }, to, subject: 'Beta report', date: new Date('2024-03-10T10:00:00Z'), text: 'short' }),
-      flags: ['\\Flagged'],
-    },
-    {
-      raw: await buildMessage({ from: { name: 'Bruno Adams', address: 'bruno@x.example' }, to, subject: 'Alpha invoice Größe', date: new Date('2024-05-20T10:00:00Z'), text: 'long line of text\n'.repeat(1200) }),
-      flags: ['\\Seen'],
-    },
     {
       raw: await buildMessage({
         from: { name: 'Carla Mendes', address: 'carla@x.example' },
@@ -28,6 +21,14 @@ async function openSortFolder(page: Page): Promise<void> {
         text: 'a kiwi in the body',
         attachments: [{ filename: 'data.csv', contentType: 'text/csv', content: 'a,b\r\n1,2\r\n' }],
       }),
+      flags: ['\\Seen'],
+    },
+    {
+      raw: await buildMessage({ from: { name: 'Anna Zeller', address: 'anna@x.example' }, to, subject: 'Beta report', date: new Date('2024-03-10T10:00:00Z'), text: 'short' }),
+      flags: ['\\Flagged'],
+    },
+    {
+      raw: await buildMessage({ from: { name: 'Bruno Adams', address: 'bruno@x.example' }, to, subject: 'Alpha invoice Größe', date: new Date('2024-05-20T10:00:00Z'), text: 'long line of text\n'.repeat(1200) }),
       flags: ['\\Seen'],
     },
   ]);

@@ -39,7 +39,8 @@ export async function folderSize(user: string, folder: string): Promise<number> 
 
 /**
  * A folder of `count` generated messages (scripts/stack/fill-folder.mjs, MULTIAPPEND), filled
- * once and reused by later runs. Message i is dated after message i-1; its subject ends in "#i"
+ * once and reused by later runs, over one connection so that message i arrives after message
+ * i-1 (and is dated after it); its subject ends in "#i"
  * (a reply, every 7th from i = 3, ends in "#(i-1)").
  */
 export async function ensureBulkFolder(user: string, folder: string, count: number): Promise<void> {
@@ -50,5 +51,5 @@ export async function ensureBulkFolder(user: string, folder: string, count: numb
     await client.connect();
     await client.mailboxDelete(folder).finally(() => client.logout());
   }
-  await (await scripts.fillFolder()).fillFolder({ host: inst.host, port: inst.ports.imap, user, password: `${user}-pass`, folder, count, connections: 2 });
+  await (await scripts.fillFolder()).fillFolder({ host: inst.host, port: inst.ports.imap, user, password: `${user}-pass`, folder, count, connections: 1 });
 }

@@ -79,3 +79,26 @@ describe('uidSet', () => {
     expect(uidSet(new Uint32Array([4]))).toBe('4');
   });
 });
+
+describe('ESEARCH / ESORT answers', () => {
+  it('asks for RETURN (ALL) when the server has the extension', () => {
+    expect(sortArguments('from', false, null, { esort: true })).toEqual([A('RETURN'), [A('ALL')], [A('FROM')], A('UTF-8'), A('ALL')]);
+    expect(searchArguments({ subject: 'Ü' }, { esearch: true }).slice(0, 4)).toEqual([A('RETURN'), [A('ALL')], A('CHARSET'), A('UTF-8')]);
+  });
+
+  it('reads the ALL set in result order, ranges running the way they are written', () => {
+    const c = new UidCollector();
+    c.addEsearch({ attributes: [[A('TAG'), S('a4')], A('UID'), A('ALL'), A('12,10:11,9,3:1,*,0,5:x,7:8:9')] });
+    expect(Array.from(c.result())).toEqual([12, 10, 11, 9, 3, 2, 1]);
+  });
+
+  it('takes an answer without ALL as no match, and stops a huge range at MAX_VIEW_MESSAGES', () => {
+    const none = new UidCollector();
+    none.addEsearch({ attributes: [[A('TAG'), S('a4')], A('UID')] });
+    expect(none.length).toBe(0);
+    const huge = new UidCollector();
+    huge.addSequenceSet('1:4294967295');
+    expect(huge.length).toBe(MAX_VIEW_MESSAGES);
+    expect(huge.truncated).toBe(true);
+  });
+});

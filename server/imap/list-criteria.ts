@@ -74,16 +74,21 @@ export function searchKeys(search: MessageSearch | null): { keys: ImapAttribute[
 
 const SORT_KEY: Record<MessageSortKey, string> = { date: 'DATE', from: 'FROM', subject: 'SUBJECT', size: 'SIZE' };
 
-/** The arguments of UID SORT: (sort criteria) charset search keys. Ties fall to arrival order. */
-export function sortArguments(sort: MessageSortKey, descending: boolean, search: MessageSearch | null): ImapAttribute[] {
+const RETURN_ALL: ImapAttribute[] = [atom('RETURN'), [atom('ALL')]];
+
+/**
+ * The arguments of UID SORT: [RETURN (ALL)] (sort criteria) charset search keys. Ties fall to
+ * arrival order. `esort`: the answer comes as one ESEARCH set (RFC 5267).
+ */
+export function sortArguments(sort: MessageSortKey, descending: boolean, search: MessageSearch | null, { esort = false } = {}): ImapAttribute[] {
   const criteria = descending ? [atom('REVERSE'), atom(SORT_KEY[sort])] : [atom(SORT_KEY[sort])];
-  return [criteria, atom('UTF-8'), ...searchKeys(search).keys];
+  return [...(esort ? RETURN_ALL : []), criteria, atom('UTF-8'), ...searchKeys(search).keys];
 }
 
-/** The arguments of UID SEARCH, with CHARSET UTF-8 only when a term needs it. */
-export function searchArguments(search: MessageSearch | null): ImapAttribute[] {
+/** The arguments of UID SEARCH, with CHARSET UTF-8 only when a term needs it; `esearch`: RETURN (ALL). */
+export function searchArguments(search: MessageSearch | null, { esearch = false } = {}): ImapAttribute[] {
   const { keys, utf8 } = searchKeys(search);
-  return utf8 ? [atom('CHARSET'), atom('UTF-8'), ...keys] : keys;
+  return [...(esearch ? RETURN_ALL : []), ...(utf8 ? [atom('CHARSET'), atom('UTF-8')] : []), ...keys];
 }
 
 const NZ_NUMBER = /^[1-9]\d{0,9}$/;
@@ -96,6 +101,37 @@ export class UidCollector {
   private buf = new Uint32Array(1024);
   length = 0;
   truncated = false;
+
+  /**
+   * One untagged ESEARCH answer (RFC 4731, and ESORT, RFC 5267): `(TAG "x") UID ALL <set>`, the
+   * set in result order. Much smaller than a SORT/SEARCH line when the order has runs.
+   */
+  addEsearch(untagged: { attributes?: unknown[] } | undefined): void {
+    const attrs = untagged?.attributes ?? [];
+    const at = attrs.findIndex((a) => typeof (a as { value?: unknown } | null)?.value === 'string' && (a as { value: string }).value.toUpperCase() === 'ALL');
+    const set = at >= 0 ? (attrs[at + 1] as { value?: unknown } | undefined)?.value : undefined;
+    if (typeof set === 'string') this.addSequenceSet(set);
+  }
+
+  /**
+   * A UID set in result order: "5,3:1" is 5, 3, 2, 1 (a range runs the way it is written).
+   * '*' is not a UID (RFC 3501 section 9, seq-number in a server's answer) and is skipped.
+   */
+  addSequenceSet(set: string): void {
+    for (const part of set.split(',')) {
+      const [a, b, extra] = part.split(':');
+      if (extra !== undefined || !a || !NZ_NUMBER.test(a) || (b !== undefined && !NZ_NUMBER.test(b))) continue;
+      const from = Number(a);
+      const to = b === undefined ? from : Number(b);
+      if (from > 0xffffffff || to > 0xffffffff) continue;
+      const step = to >= from ? 1 : -1;
+      for (let n = from; ; n += step) {
+        if (this.truncated) return;
+        this.push(n);
+        if (n === to) break;
+      }
+    }
+  }
 
   /** One untagged answer: imapflow hands SEARCH as `numbers`, SORT as atom `attributes`. */
   add(untagged: { numbers?: number[]; attributes?: unknown[] } | undefined): void {
