@@ -31,7 +31,8 @@ export async function folderSize(user: string, folder: string): Promise<number> 
   const { client } = await imap(user);
   await client.connect();
   try {
-    return (await client.status(folder, { messages: true }).catch(() => ({ messages: 0 }))).messages ?? 0;
+    const status = await client.status(folder, { messages: true }).catch(() => null);
+    return status ? (status.messages ?? 0) : 0;
   } finally {
     await client.logout();
   }
