@@ -57,6 +57,15 @@ describe('message list store: windows', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('fetches adjacent missing windows in one request', async () => {
+    const { fetchWindow, calls } = folderOf(100_000);
+    const store = createMessageListStore({ fetchWindow });
+    await store.getState().open('INBOX');
+    await store.getState().ensureRange(50_040, 50_060);
+    expect(calls.slice(1).map((c) => [c.offset, c.limit])).toEqual([[50_000, 2 * WINDOW_ROWS]]);
+    expect(uidsAt(store, 50_049, 50_050)).toEqual([49_951, 49_950]);
+  });
+
   it('cancels requests for windows the user scrolled past', async () => {
     const { fetchWindow } = folderOf(10_000);
     const signals: AbortSignal[] = [];

@@ -6,6 +6,9 @@ import { DEFAULT_LIST_QUERY, listQueryKey, normalizeSearch } from '@/lib/mail/li
 
 import { type RowCache, WINDOW_ROWS, evictFar, positionOf, windowLoaded, windowsFor, withWindow, withoutUids } from './list-window-cache';
 
+/** Windows fetched in one request (the server serves up to 200 rows at once). */
+const MAX_WINDOWS_PER_REQUEST = 4;
+
 /** Most messages one selection (and so one batch action) holds: the server's MAX_MOVE. */
 export const MAX_SELECTION = 1000;
 
@@ -121,20 +124,22 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
       set(next);
     }
 
-    async function load(offset: number, opts: { refresh?: boolean } = {}): Promise<void> {
+    /** Fetches `windows` (adjacent window offsets) in one request. */
+    async function load(windows: number[], opts: { refresh?: boolean } = {}): Promise<void> {
       const { folder, query } = get();
-      if (!folder || inFlight.has(offset)) return;
+      const offset = windows[0];
+      if (!folder || offset === undefined || windows.some((w) => inFlight.has(w))) return;
       const token = viewToken;
       const controller = new AbortController();
-      inFlight.set(offset, controller);
+      for (const w of windows) inFlight.set(w, controller);
       try {
-        const page = await fetchWindow(folder, offset, WINDOW_ROWS, query, { ...opts, signal: controller.signal });
+        const page = await fetchWindow(folder, offset, windows.length * WINDOW_ROWS, query, { ...opts, signal: controller.signal });
         if (token !== viewToken || controller.signal.aborted) return;
         accept(page);
       } catch (e) {
         if (!controller.signal.aborted) fail(token, e);
       } finally {
-        if (inFlight.get(offset) === controller) inFlight.delete(offset);
+        for (const w of windows) if (inFlight.get(w) === controller) inFlight.delete(w);
       }
     }
 
@@ -143,7 +148,7 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
       viewToken++;
       lastRange = [0, WINDOW_ROWS - 1];
       set({ folder, query, rows: new Map(), total: 0, version: 0, sortFallback: false, focusIndex: null, selectedUid: null, selectedUids: [], anchorIndex: null, selectionNote: null, status: 'loading', error: null });
-      await load(0);
+      await load([0]);
     }
 
     function patchRow(uid: number, patch: Partial<MessageSummary>) {
@@ -187,12 +192,21 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
         const wanted = windowsFor(start, end, total);
         // Requests for windows the user scrolled past are cancelled.
         for (const [offset, c] of inFlight) {
-          if (!wanted.includes(offset)) {
+          const offsets = [...inFlight].filter(([, other]) => other === c).map(([o]) => o);
+          if (!offsets.some((o) => wanted.includes(o))) {
             c.abort();
             inFlight.delete(offset);
           }
         }
-        await Promise.all(wanted.filter((w) => !windowLoaded(rows, w, total)).map((w) => load(w)));
+        // Adjacent missing windows go in one request (one IMAP FETCH), up to MAX_WINDOWS_PER_REQUEST.
+        const missing = wanted.filter((w) => !windowLoaded(rows, w, total) && !inFlight.has(w));
+        const runs: number[][] = [];
+        for (const w of missing) {
+          const run = runs.at(-1);
+          if (run && run.at(-1)! + WINDOW_ROWS === w && run.length < MAX_WINDOWS_PER_REQUEST) run.push(w);
+          else runs.push([w]);
+        }
+        await Promise.all(runs.map((run) => load(run)));
       },
       async refresh() {
         const { folder, query } = get();

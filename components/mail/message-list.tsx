@@ -13,7 +13,7 @@ export const ROW_HEIGHT = 60;
 /** Rows drawn above and below the viewport. */
 const OVERSCAN = 6;
 /** Scroll events within this many ms make one request for rows. */
-const FETCH_DEBOUNCE_MS = 40;
+const FETCH_DEBOUNCE_MS = 25;
 
 /**
  * The open folder's view: a virtualized listbox named "Messages". Only the visible rows are in
