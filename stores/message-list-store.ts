@@ -148,7 +148,8 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
       viewToken++;
       lastRange = [0, WINDOW_ROWS - 1];
       set({ folder, query, rows: new Map(), total: 0, version: 0, sortFallback: false, focusIndex: null, selectedUid: null, selectedUids: [], anchorIndex: null, selectionNote: null, status: 'loading', error: null });
-      await load([0]);
+      // The server re-reads the folder: a view it kept from earlier may miss new mail.
+      await load([0], { refresh: true });
     }
 
     function patchRow(uid: number, patch: Partial<MessageSummary>) {

@@ -92,6 +92,9 @@ async function buildOrder(client: ImapFlow, query: MessageListQuery): Promise<{ 
  * under it (another UIDVALIDITY, message count or next UID).
  */
 export async function folderView(session: Session, client: ImapFlow, folder: string, query: MessageListQuery, refresh: boolean): Promise<ListView> {
+  // NOOP lets the server report what changed since the last command (EXISTS, EXPUNGE), so a
+  // refresh sees new mail even when the folder stayed selected.
+  if (refresh) await client.noop();
   const mailbox = client.mailbox;
   if (!mailbox) throw new Error('no folder selected');
   const key = listQueryKey(query);
