@@ -114,7 +114,7 @@ export function MessageListControls() {
           </select>
         </label>
         <button type="button" className="button-secondary" aria-pressed={query.descending} onClick={() => void setQuery({ descending: !query.descending })}>
-          {query.descending ? '↓' : '↑'} Descending
+          <span aria-hidden="true">{query.descending ? '↓' : '↑'}</span> Descending
         </button>
         {sortFallback && <span className="muted">This server cannot sort; shown in arrival order.</span>}
       </div>

@@ -152,7 +152,7 @@ export function MessageList() {
       <div className="list-heading">
         <h2 id="message-list-heading">{folderName}</h2>
         <span className="muted" aria-live="polite">
-          {status === 'loading' ? 'Loading…' : count}
+          {status === 'loading' ? 'Loading…' : selectedUids.length > 1 ? `${count}, ${selectedUids.length} selected` : count}
         </span>
       </div>
       {/* Keyed by folder: another folder starts with empty search fields, as its view does. */}

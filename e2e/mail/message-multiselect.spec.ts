@@ -40,6 +40,7 @@ test('Ctrl-click, Shift-click, Shift+arrows and Ctrl+A select messages; the pane
   await expect.poll(() => selectedSubjects(page)).toEqual(['Multi 5', 'Multi 4', 'Multi 3']);
   await list(page).press('ControlOrMeta+a');
   await expect.poll(() => selectedSubjects(page)).toEqual(['Multi 5', 'Multi 4', 'Multi 3', 'Multi 2', 'Multi 1']);
+  await expect(page.getByText('5 messages, 5 selected')).toBeVisible();
 });
 
 test('Delete moves all selected messages, and Undo brings the batch back', async ({ page }) => {
