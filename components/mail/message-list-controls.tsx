@@ -19,6 +19,15 @@ export function MessageListControls() {
   const [text, setText] = useState('');
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [advanced, setAdvanced] = useState<MessageSearch>({});
+  // A search left elsewhere (Esc in the list) empties the fields: adjusted while rendering.
+  const [shownSearch, setShownSearch] = useState(query.search);
+  if (shownSearch !== query.search) {
+    setShownSearch(query.search);
+    if (query.search === null) {
+      setText('');
+      setAdvanced({});
+    }
+  }
 
   const search = (next: MessageSearch) => void setQuery({ search: next });
   const clear = () => {

@@ -38,6 +38,7 @@ export function MessageList() {
   const ensureRange = useMessageList((s) => s.ensureRange);
   const focusAt = useMessageList((s) => s.focusAt);
   const selectAll = useMessageList((s) => s.selectAll);
+  const setQuery = useMessageList((s) => s.setQuery);
   const actions = useMessageActions();
   const listRef = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState({ top: 0, height: 800 });
@@ -81,6 +82,11 @@ export function MessageList() {
   const pageRows = Math.max(1, Math.floor(viewport.height / ROW_HEIGHT) - 1);
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key === 'Escape' && searching) {
+      event.preventDefault();
+      void setQuery({ search: null });
+      return;
+    }
     if (total === 0) return;
     if (event.key === 'Delete' && (selectedUid !== null || selectedUids.length)) {
       event.preventDefault();

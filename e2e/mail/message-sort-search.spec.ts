@@ -81,6 +81,14 @@ test('searching lists the matches in the same list; Esc and Clear leave the sear
   await page.getByRole('button', { name: 'Clear search' }).click();
   await expectOrder(page, ['Bruno', 'Anna', 'Carla']);
 
+  // Esc in the list leaves the search too.
+  await box.fill('report');
+  await box.press('Enter');
+  await expectOrder(page, ['Anna']);
+  await page.getByRole('listbox', { name: 'Messages' }).press('Escape');
+  await expectOrder(page, ['Bruno', 'Anna', 'Carla']);
+  await expect(box).toHaveValue('');
+
   await box.fill('no such thing anywhere');
   await box.press('Enter');
   await expect(page.getByText('No messages match.')).toBeVisible();
