@@ -182,6 +182,18 @@ describe('message list store: selection and refresh', () => {
     expect(store.getState().rows.get(0)?.uid).toBe(102);
   });
 
+  it('refresh fetches again the windows in view that an abort left empty', async () => {
+    const { fetchWindow } = folderOf(1000);
+    let hold = true;
+    const slow: typeof fetchWindow = (f, o, l, q, opts) => (hold && o === 500 ? new Promise(() => {}) : fetchWindow(f, o, l, q, opts));
+    const store = createMessageListStore({ fetchWindow: slow });
+    await store.getState().open('INBOX');
+    void store.getState().ensureRange(500, 520); // hangs, then aborted by the refresh
+    hold = false;
+    await store.getState().refresh();
+    expect(store.getState().rows.get(500)?.uid).toBe(500);
+  });
+
   it('removing messages focuses the next one and re-reads the view', async () => {
     const { fetchWindow, state } = folderOf(10);
     const store = createMessageListStore({ fetchWindow });

@@ -226,7 +226,10 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
           accept({ ...head, messages: [] }, rows);
         } catch (e) {
           fail(token, e);
+          return;
         }
+        // Windows aborted above (or shifted by the new order) are fetched again.
+        await get().ensureRange(lastRange[0], lastRange[1]);
       },
       focusAt(index, { extend = false, toggle = false } = {}) {
         const { total, rows, anchorIndex, selectedUids } = get();
