@@ -4,7 +4,7 @@ import { type ReactNode, createContext, useCallback, useContext, useState } from
 import { useStore } from 'zustand';
 
 import { api } from '@/lib/api/client';
-import type { MoveTarget } from '@/lib/api/types';
+import type { MessageListQuery, MoveTarget } from '@/lib/api/types';
 
 import { type ComposeState, type ComposeStore, createComposeStore } from './compose-store';
 import { type FoldersState, type FoldersStore, createFoldersStore } from './folders-store';
@@ -60,7 +60,9 @@ export function MailStoresProvider({ email, children }: { email: string; childre
     const folders = createFoldersStore({ onSessionEnded, fetchFolders: reported(() => api.folders({ background: backgroundDepth > 0 })) });
     const messageList = createMessageListStore({
       onSessionEnded,
-      fetchPage: reported((folder: string, offset: number, limit: number) => api.messages(folder, offset, limit, { background: backgroundDepth > 0 })),
+      fetchWindow: reported((folder: string, offset: number, limit: number, query: MessageListQuery, opts: { refresh?: boolean; signal?: AbortSignal }) =>
+        api.messageWindow(folder, offset, limit, query, { ...opts, background: backgroundDepth > 0 }),
+      ),
     });
     const reader = createReaderStore({
       onSessionEnded,
@@ -129,17 +131,29 @@ export function useMailStores(): MailStores {
   return useStores();
 }
 
+/** Flag changes sent at once for a batch (each is one request). */
+const FLAG_CONCURRENCY = 4;
+
+async function eachLimited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(FLAG_CONCURRENCY, items.length) }, worker));
+}
+
 /**
- * Actions on the selected message. Each changes the server first and the lists after it agreed;
- * a move can be undone once (moved back by the UIDs the server reported).
+ * Actions on the selected messages (all of a multi-selection, else the focused one). Each
+ * changes the server first and the lists after it agreed; a move (of the whole batch) can be
+ * undone once, moved back by the UIDs the server reported.
  */
 export function useMessageActions() {
   const stores = useStores();
   const { messageList, folders } = stores;
   const selected = () => {
-    const { folder, selectedUid, messages } = messageList.getState();
-    const message = messages.find((m) => m.uid === selectedUid);
-    return folder && message ? { folder, message } : null;
+    const { folder, selectedUid, selectedUids } = messageList.getState();
+    const uids = selectedUids.length ? selectedUids : selectedUid !== null ? [selectedUid] : [];
+    return folder && uids.length ? { folder, uids } : null;
   };
   return {
     /** Moves a list of messages of `folder` (selection or drag), with one-step undo. */
@@ -149,8 +163,8 @@ export function useMessageActions() {
     async move(to: MoveTarget, label: string): Promise<void> {
       const s = selected();
       if (!s) return;
-      const result = await api.move(s.folder, [s.message.uid], to);
-      messageList.getState().removeMessages([s.message.uid]);
+      const result = await api.move(s.folder, s.uids, to);
+      messageList.getState().removeMessages(s.uids);
       messageList.getState().setLastMove({ label, from: s.folder, destination: result.destination, uidMap: result.uidMap });
       void folders.getState().load();
     },
@@ -162,20 +176,32 @@ export function useMessageActions() {
       if (uids.length === 0) throw new Error('The server did not report where the message went, so it cannot be moved back.');
       await api.move(move.destination, uids, { path: move.from });
       void folders.getState().load();
-      if (messageList.getState().folder === move.from) await messageList.getState().open(move.from);
+      if (messageList.getState().folder === move.from) await messageList.getState().refresh();
     },
+    /** Flags the selection, or unflags it when the focused message is flagged. */
     async toggleFlag(): Promise<void> {
       const s = selected();
       if (!s) return;
-      await api.setFlags({ folder: s.folder, uid: s.message.uid, flagged: !s.message.flagged });
-      messageList.getState().setFlagged(s.message.uid, !s.message.flagged);
+      const list = messageList.getState();
+      const focused = list.selectedUid !== null ? list.findMessage(list.selectedUid) : list.findMessage(s.uids[0]!);
+      const flagged = !(focused?.flagged ?? false);
+      await eachLimited(s.uids, async (uid) => {
+        await api.setFlags({ folder: s.folder, uid, flagged });
+        messageList.getState().setFlagged(uid, flagged);
+      });
     },
     async markUnread(): Promise<void> {
       const s = selected();
-      if (!s || !s.message.seen) return;
-      await api.setFlags({ folder: s.folder, uid: s.message.uid, seen: false });
-      messageList.getState().setSeen(s.message.uid, false);
-      folders.getState().adjustUnread(s.folder, 1);
+      if (!s) return;
+      const list = messageList.getState();
+      // Rows not in the cache are marked too; only cached read rows count for the folder's number.
+      const targets = s.uids.filter((uid) => list.findMessage(uid)?.seen !== false);
+      await eachLimited(targets, async (uid) => {
+        await api.setFlags({ folder: s.folder, uid, seen: false });
+        const wasSeen = messageList.getState().findMessage(uid)?.seen;
+        messageList.getState().setSeen(uid, false);
+        if (wasSeen) folders.getState().adjustUnread(s.folder, 1);
+      });
     },
   };
 }
@@ -186,9 +212,8 @@ export function useOpenMessage(): (folder: string, uid: number) => Promise<void>
   // The stores live as long as the provider, so this function is stable across renders.
   return useCallback(async (folder: string, uid: number) => {
     // The list's size lets a small message skip the structure request.
-    const size = messageList.getState().messages.find((m) => m.uid === uid)?.size;
-    const message = await reader.getState().open(folder, uid, { size });
-    const summary = messageList.getState().messages.find((m) => m.uid === uid);
+    const summary = messageList.getState().findMessage(uid);
+    const message = await reader.getState().open(folder, uid, { size: summary?.size });
     if (!message || !summary || summary.seen) return;
     try {
       await api.setFlags({ folder, uid, seen: true });

@@ -1,4 +1,4 @@
-import type { DragEvent } from 'react';
+import type { CSSProperties, DragEvent, MouseEvent } from 'react';
 
 import type { MessageSummary } from '@/lib/api/types';
 
@@ -20,29 +20,34 @@ export function messageRowId(uid: number): string {
   return `message-${uid}`;
 }
 
-/** One option of the "Messages" listbox: sender, marks, date, subject. */
-export function MessageRow({
-  message: m,
-  selected,
-  onSelect,
-  onDragStart,
-}: {
+interface RowProps {
   message: MessageSummary;
   selected: boolean;
-  onSelect: () => void;
-  /** Makes the row draggable onto a folder (components/mail/message-drag.ts). */
-  onDragStart?: (event: DragEvent<HTMLDivElement>) => void;
-}) {
+  /** The keyboard focus (aria-activedescendant) is on this row. */
+  focused?: boolean;
+  /** 1-based position in the whole view, and the view's size (the DOM holds only some rows). */
+  position?: number;
+  setSize?: number;
+  style?: CSSProperties;
+  onClick: (event: MouseEvent) => void;
+  onDragStart?: (event: DragEvent) => void;
+}
+
+/** One option of the "Messages" listbox: sender, marks, date, subject. Draggable onto a folder. */
+export function MessageRow({ message: m, selected, focused = false, position, setSize, style, onClick, onDragStart }: RowProps) {
   const sender = m.from?.name || m.from?.address || '(unknown sender)';
   return (
     <div
       id={messageRowId(m.uid)}
       role="option"
       aria-selected={selected}
-      className={`message-row${m.seen ? '' : ' unread'}${selected ? ' selected' : ''}`}
-      onClick={onSelect}
-      draggable={onDragStart ? true : undefined}
+      aria-posinset={position}
+      aria-setsize={setSize}
+      className={`message-row${m.seen ? '' : ' unread'}${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+      style={style}
+      draggable={Boolean(onDragStart)}
       onDragStart={onDragStart}
+      onClick={onClick}
     >
       <div className="row-top">
         <span className="row-sender" title={m.from?.address}>

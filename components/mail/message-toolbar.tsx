@@ -10,7 +10,7 @@ import { FolderPickerDialog } from './folder-picker-dialog';
 /** Actions on the open message. Errors are shown, and the message stays where it was. */
 export function MessageToolbar() {
   const actions = useMessageActions();
-  const flagged = useMessageList((s) => s.messages.find((m) => m.uid === s.selectedUid)?.flagged ?? false);
+  const flagged = useMessageList((s) => (s.selectedUid !== null ? (s.findMessage(s.selectedUid)?.flagged ?? false) : false));
   const [error, setError] = useState<string | null>(null);
   const [picker, setPicker] = useState<'move' | 'copy' | null>(null);
   const folder = useMessageList((s) => s.folder);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import type { MessagePage, MessageSummary } from '@/lib/api/types';
+import type { MessageSummary, MessageWindow } from '@/lib/api/types';
 import { createComposeStore } from '@/stores/compose-store';
 import { createMessageListStore } from '@/stores/message-list-store';
 import { createReaderStore } from '@/stores/reader-store';
@@ -21,9 +21,9 @@ const row = (uid: number): MessageSummary => ({
 });
 
 async function setup() {
-  const fetchPage = async (folder: string): Promise<MessagePage> => ({ folder, total: 3, offset: 0, messages: [3, 2, 1].map(row) });
+  const fetchWindow = async (folder: string): Promise<MessageWindow> => ({ folder, total: 3, offset: 0, messages: [3, 2, 1].map(row), version: 1, sortFallback: false });
   const stores = {
-    messageList: createMessageListStore({ fetchPage }),
+    messageList: createMessageListStore({ fetchWindow }),
     reader: createReaderStore({ fetchSource: async () => new TextEncoder().encode('Subject: x\r\n\r\nhi\r\n') }),
     compose: createComposeStore(),
     shortcutsHelp: createShortcutsHelpStore(),

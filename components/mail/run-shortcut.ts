@@ -1,7 +1,6 @@
 import type { ShortcutAction } from '@/lib/keyboard/shortcuts';
 import type { MailStores } from '@/stores/mail-stores-provider';
 
-import { messageRowId } from './message-row';
 
 /** The search box's element id (the search feature owns the field; `/` only focuses it). */
 export const SEARCH_BOX_ID = 'mail-search';
@@ -19,7 +18,7 @@ export interface ShortcutEffects {
  */
 export function runShortcut(action: ShortcutAction, stores: Pick<MailStores, 'messageList' | 'reader' | 'compose' | 'shortcutsHelp'>, effects: ShortcutEffects): boolean {
   const list = stores.messageList.getState();
-  const selected = list.messages.find((m) => m.uid === list.selectedUid);
+  const selected = list.selectedUid !== null ? list.findMessage(list.selectedUid) : undefined;
   const source = list.folder && selected ? { folder: list.folder, uid: selected.uid } : null;
   const composing = stores.compose.getState().request !== null;
   const help = stores.shortcutsHelp.getState();
@@ -27,17 +26,12 @@ export function runShortcut(action: ShortcutAction, stores: Pick<MailStores, 'me
   switch (action) {
     case 'next':
     case 'previous': {
-      if (list.messages.length === 0) return false;
-      const index = list.messages.findIndex((m) => m.uid === list.selectedUid);
-      const target = action === 'next' ? index + 1 : Math.max(0, index - 1);
-      if (target >= list.messages.length) {
-        void list.loadMore();
-        return true;
-      }
-      const message = list.messages[target];
-      if (!message) return false;
-      list.select(message.uid);
-      effects.element(messageRowId(message.uid))?.scrollIntoView?.({ block: 'nearest' });
+      // The list is virtual: focus moves by position (the row may not be loaded yet; the list
+      // scrolls to it and fetches it).
+      if (list.total === 0) return false;
+      const at = list.focusIndex ?? -1;
+      const target = action === 'next' ? Math.min(list.total - 1, at + 1) : Math.max(0, at - 1);
+      list.focusAt(target);
       return true;
     }
     case 'open':

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { DEFAULT_LIST_QUERY } from '../mail/list-query';
+
 import { BACKGROUND_HEADER } from './background';
 import { api } from './client';
 
@@ -14,7 +16,7 @@ describe('background reads', () => {
     });
     await api.folders();
     await api.folders({ background: true });
-    await api.messages('INBOX', 0, 10, { background: true });
+    await api.messageWindow('INBOX', 0, 10, DEFAULT_LIST_QUERY, { background: true, refresh: true });
     expect(seen.map((h) => h.get(BACKGROUND_HEADER))).toEqual([null, '1', '1']);
     expect(seen.every((h) => h.get('Accept') === 'application/json')).toBe(true);
   });

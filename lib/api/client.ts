@@ -2,6 +2,8 @@
 // server's code and its user-safe message.
 import { bytesToBase64 } from '../bytes';
 
+import { listQueryParams } from '../mail/list-query';
+
 import { BACKGROUND_HEADER } from './background';
 
 import type {
@@ -15,8 +17,9 @@ import type {
   FolderDeleteResult,
   FolderPathResult,
   FolderSnapshot,
-  MessagePage,
+  MessageListQuery,
   MessageStructure,
+  MessageWindow,
   MoveResult,
   MoveTarget,
   SendResult,
@@ -81,8 +84,18 @@ export const api = {
   logout: () => request<void>('/api/session', { method: 'DELETE' }),
   folders: ({ background }: { background?: boolean } = {}) => request<{ folders: Folder[] }>('/api/folders', backgroundInit(background)),
   /** Folder paths hold "/" and any Unicode: they travel URL-encoded in the query. */
-  messages: (folder: string, offset: number, limit: number, { background }: { background?: boolean } = {}) =>
-    request<MessagePage>(`/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit) })}`, backgroundInit(background)),
+  /** Rows offset.. of a folder view (order + search); `refresh` makes the server re-read the folder. */
+  messageWindow: (
+    folder: string,
+    offset: number,
+    limit: number,
+    query: MessageListQuery,
+    opts: { refresh?: boolean; signal?: AbortSignal; background?: boolean } = {},
+  ) =>
+    request<MessageWindow>(
+      `/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit), ...listQueryParams(query), ...(opts.refresh ? { refresh: '1' } : {}) })}`,
+      { ...backgroundInit(opts.background), signal: opts.signal },
+    ),
   /** The message's exact RFC 5322 bytes: MIME and S/MIME are handled in the browser. */
   messageSource: (folder: string, uid: number) =>
     requestBytes(`/api/messages/source?${new URLSearchParams({ folder, uid: String(uid) })}`),

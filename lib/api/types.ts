@@ -189,3 +189,38 @@ export interface MessageStructure {
   /** True when the tree was cut at the depth or part-count limit. */
   truncated: boolean;
 }
+
+/** Message list order (issue 3): IMAP SORT keys (RFC 5256) the list offers. */
+export type MessageSortKey = 'date' | 'from' | 'subject' | 'size';
+
+/** Search criteria of the message list; each present field narrows the list (IMAP SEARCH). */
+export interface MessageSearch {
+  /** From, To, Subject or body contains it. */
+  text?: string;
+  from?: string;
+  to?: string;
+  subject?: string;
+  body?: string;
+  /** YYYY-MM-DD, by the Date header: on or after `since`, on or before `until`. */
+  since?: string;
+  until?: string;
+  unread?: boolean;
+  flagged?: boolean;
+  /** Approximated as a multipart/mixed message: IMAP has no attachment criterion. */
+  hasAttachment?: boolean;
+}
+
+/** One view of a folder: its order and optional search. */
+export interface MessageListQuery {
+  sort: MessageSortKey;
+  descending: boolean;
+  search: MessageSearch | null;
+}
+
+/** GET /api/messages (windowed form): rows by position in the view's order. */
+export interface MessageWindow extends MessagePage {
+  /** Changes whenever the server rebuilt the view's order: cached positions are then void. */
+  version: number;
+  /** True when the server lacks SORT and the rows are in arrival order instead. */
+  sortFallback: boolean;
+}

@@ -5,7 +5,6 @@ import type { FetchMessageObject, ImapFlow, MessageAddressObject } from 'imapflo
 import type { MailAddress } from '@/lib/api/types';
 
 import { openFolder } from '../imap/open-folder';
-import { pageRange } from '../imap/messages';
 import { withSessionImap } from '../imap/session-imap';
 import type { Session } from '../session/session-store';
 import { type CorrespondentSighting, collectCorrespondents } from './contact-ranking';
@@ -61,7 +60,9 @@ function sighting(m: FetchMessageObject, fields: ('from' | 'to' | 'cc' | 'bcc')[
 async function newestEnvelopes(client: ImapFlow, folder: string): Promise<FetchMessageObject[]> {
   const lock = await openFolder(client, folder, { readOnly: true });
   try {
-    const range = pageRange(client.mailbox ? client.mailbox.exists : 0, 0, RECENT_MESSAGES_PER_FOLDER);
+    // The newest messages by arrival: the highest sequence numbers.
+    const exists = client.mailbox ? client.mailbox.exists : 0;
+    const range = exists > 0 ? `${Math.max(1, exists - RECENT_MESSAGES_PER_FOLDER + 1)}:${exists}` : null;
     const out: FetchMessageObject[] = [];
     if (range) for await (const m of client.fetch(range, { envelope: true })) out.push(m);
     return out;

@@ -1,20 +1,7 @@
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
 import { describe, expect, it } from 'vitest';
 
-import { MAX_SUBJECT_CHARS, hasAttachment, pageRange, toSummary } from './messages';
-
-describe('pageRange', () => {
-  it('counts pages from the newest message (highest sequence number)', () => {
-    expect(pageRange(250, 0, 100)).toBe('151:250');
-    expect(pageRange(250, 100, 100)).toBe('51:150');
-    expect(pageRange(250, 200, 100)).toBe('1:50');
-  });
-  it('is null past the end or for an empty folder', () => {
-    expect(pageRange(250, 250, 100)).toBeNull();
-    expect(pageRange(0, 0, 100)).toBeNull();
-    expect(pageRange(10, 0, 0)).toBeNull();
-  });
-});
+import { MAX_SUBJECT_CHARS, hasAttachment, toSummary } from './messages';
 
 describe('hasAttachment', () => {
   const leaf = (type: string, extra: Partial<MessageStructureObject> = {}) => ({ type, part: '1', ...extra }) as MessageStructureObject;

@@ -2,9 +2,12 @@ import 'server-only';
 
 import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
 
-import type { MailAddress, MessagePage, MessageSummary } from '@/lib/api/types';
+import type { MailAddress, MessageListQuery, MessageSummary, MessageWindow } from '@/lib/api/types';
+import { DEFAULT_LIST_QUERY } from '@/lib/mail/list-query';
 
 import type { Session } from '../session/session-store';
+import { uidSet } from './list-criteria';
+import { folderView } from './list-view';
 import { openFolder } from './open-folder';
 import { withSessionImap } from './session-imap';
 
@@ -56,38 +59,39 @@ export function toSummary(m: FetchMessageObject): MessageSummary {
 }
 
 /**
- * The sequence range of one page, newest first: `offset` counts from the newest message (the
- * highest sequence number). Null when the page is past the end.
+ * One window of a folder view (order + search): the rows at positions offset.. in that order,
+ * with the view's size. Only the window's UIDs are fetched: envelope, flags, size and
+ * BODYSTRUCTURE. A message expunged since the view was built makes the view rebuild once.
  */
-export function pageRange(exists: number, offset: number, limit: number): string | null {
-  const last = exists - offset;
-  if (last < 1 || limit < 1) return null;
-  return `${Math.max(1, last - limit + 1)}:${last}`;
-}
-
-/**
- * One page of a folder's message list, newest first (by arrival: sequence numbers), with the
- * folder's total. Only the page's sequence range is fetched: envelope, flags, size and
- * BODYSTRUCTURE.
- */
-export async function listMessages(session: Session, folder: string, offset: number, limit: number): Promise<MessagePage> {
+export async function listMessages(
+  session: Session,
+  folder: string,
+  offset: number,
+  limit: number,
+  query: MessageListQuery = DEFAULT_LIST_QUERY,
+  { refresh = false }: { refresh?: boolean } = {},
+): Promise<MessageWindow> {
   return withSessionImap(session, async (client) => {
-    const lock = await openFolder(client, folder, { readOnly: true });
+    // Listing only reads, so a folder already selected read-write (after a flag change or a
+    // move) is used as it is: switching to EXAMINE would re-open it, 0.2-0.3 s on 100k messages.
+    const selectedRw = client.mailbox && client.mailbox.path === folder && !client.mailbox.readOnly;
+    const lock = await openFolder(client, folder, { readOnly: !selectedRw });
     try {
-      // The folder may have stayed selected on this connection since its last request, and the
-      // server tells a connection about new or expunged mail only in answer to a command: NOOP
-      // (RFC 3501 section 6.1.2) brings EXISTS up to date, e.g. after the live watcher's IDLE
-      // reported new mail (server/events/).
-      await client.noop();
-      const total = client.mailbox ? client.mailbox.exists : 0;
-      const range = pageRange(total, offset, Math.min(limit, MAX_PAGE));
-      const fetched: FetchMessageObject[] = [];
-      if (range) {
-        const query = { uid: true, envelope: true, flags: true, size: true, bodyStructure: true, internalDate: true };
-        for await (const m of client.fetch(range, query)) fetched.push(m);
+      let view = await folderView(session, client, folder, query, refresh);
+      for (let attempt = 0; ; attempt++) {
+        const uids = view.uids.subarray(offset, offset + Math.min(limit, MAX_PAGE));
+        const byUid = new Map<number, FetchMessageObject>();
+        if (uids.length) {
+          const fields = { uid: true, envelope: true, flags: true, size: true, bodyStructure: true, internalDate: true };
+          for await (const m of client.fetch(uidSet(uids), fields, { uid: true })) byUid.set(m.uid, m);
+        }
+        if (byUid.size < uids.length && attempt === 0) {
+          view = await folderView(session, client, folder, query, true);
+          continue;
+        }
+        const messages = Array.from(uids, (uid) => byUid.get(uid)).filter((m) => m !== undefined).map(toSummary);
+        return { folder, total: view.uids.length, offset, messages, version: view.version, sortFallback: view.sortFallback };
       }
-      fetched.sort((a, b) => b.seq - a.seq);
-      return { folder, total, offset, messages: fetched.map(toSummary) };
     } finally {
       lock.release();
     }
