@@ -8,13 +8,7 @@ import { SECURITY_HEADERS, contentSecurityPolicy, newNonce } from '@/lib/securit
  * render per request (the root layout waits for the request).
  */
 export function proxy(request: NextRequest) {
-  const mailView = request.nextUrl.pathname === '/mail' || request.nextUrl.pathname.startsWith('/mail/');
-  const csp = contentSecurityPolicy({
-    nonce: newNonce(),
-    dev: process.env.NODE_ENV === 'development',
-    remoteImages: mailView,
-    pdfPreview: mailView,
-  });
+  const csp = contentSecurityPolicy({ nonce: newNonce(), dev: process.env.NODE_ENV === 'development' });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('Content-Security-Policy', csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });

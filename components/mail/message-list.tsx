@@ -124,7 +124,7 @@ export function MessageList() {
     const uids = selectedUids.includes(uid) ? selectedUids : [uid];
     if (!selectedUids.includes(uid)) focusAt(index);
     event.dataTransfer.setData(MESSAGE_DRAG_TYPE, encodeMessageDrag({ folder, uids }));
-    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.effectAllowed = 'copyMove'; // a drop moves; Ctrl held copies
   }
 
   const selected = new Set(selectedUids);

@@ -17,7 +17,7 @@ async function threeMessages(page: Page): Promise<string[]> {
   }
   await signIn(page, 'olivia');
   // Newest first: third, second, first.
-  await expect(page.getByRole('option').first()).toContainText(subjects[2]!);
+  await expect(page.getByRole('listbox', { name: 'Messages' }).getByRole('option').first()).toContainText(subjects[2]!);
   return subjects.reverse();
 }
 
@@ -93,11 +93,13 @@ test('c opens a new message; r, a and f open the composer on the selected messag
   }
 });
 
-test('Delete moves the selected message to Trash; / does nothing without a search box', async ({ page }) => {
+test('/ focuses the search box; Delete moves the selected message to Trash', async ({ page }) => {
   const [newest, middle] = await threeMessages(page);
   await option(page, newest!).click();
   await focusPage(page);
   await page.keyboard.press('/');
+  await expect(page.getByRole('searchbox', { name: 'Search mail' })).toBeFocused();
+  await focusPage(page);
   await page.keyboard.press('Delete');
   await expect(option(page, newest!)).toHaveCount(0);
   await expect(page.getByRole('status').filter({ hasText: 'Moved to Trash.' })).toBeVisible();

@@ -34,7 +34,7 @@ test('a message delivered while the mail view is open appears without reloading,
   await expect(row.getByRole('img', { name: 'Unread' })).toBeVisible();
   await expect(page.getByRole('treeitem', { name: `Inbox, ${before + 1} unread` })).toBeVisible();
   // The newest message is first.
-  await expect(page.getByRole('option').first()).toContainText(subject);
+  await expect(page.getByRole('listbox', { name: 'Messages' }).getByRole('option').first()).toContainText(subject);
   expect(navigations).toBe(0);
 });
 

@@ -10,8 +10,8 @@
 //   srcdoc document inherits the page's policy in addition to its own (HTML, "policy
 //   container"). So the page's policy must allow what the frame's own CSP
 //   (lib/mail/message-document.ts) allows: inline styles (mail is styled inline; styles run no
-//   code) and, in the mail view only, remote images, which the frame's own CSP still blocks until
-//   the user asks for them per message. The frame itself needs no frame-src: srcdoc is not a
+//   code) and remote images, which the frame's own CSP still blocks until the user asks for them
+//   per message. The frame itself needs no frame-src: srcdoc is not a
 //   fetch, and Chromium loads it under frame-src 'none' (checked by e2e/security/csp.spec.ts).
 
 export interface CspOptions {
@@ -19,27 +19,27 @@ export interface CspOptions {
   nonce: string;
   /** `next dev` only: React's development build uses eval for its error overlays. */
   dev?: boolean;
-  /** The mail view: the message frame may load remote images once the user allows them. */
-  remoteImages?: boolean;
-  /**
-   * The mail view: PDF attachments are previewed in an <object> from a blob: URL of bytes the
-   * page fetched itself (components/mail/attachment-preview-dialog.tsx); nothing remote.
-   */
-  pdfPreview?: boolean;
 }
 
-export function contentSecurityPolicy({ nonce, dev = false, remoteImages = false, pdfPreview = false }: CspOptions): string {
+/**
+ * One policy for every page: the App Router moves between pages without loading a new document,
+ * so the policy of the first page loaded (usually /login) stays in force for the mail view too.
+ */
+export function contentSecurityPolicy({ nonce, dev = false }: CspOptions): string {
   if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(nonce)) throw new Error('CSP nonce must be base64 of at least 12 random bytes');
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: blob:${remoteImages ? ' https: http:' : ''}`,
+    // Remote images only for the message frame, whose own CSP blocks them until the user asks.
+    "img-src 'self' data: blob: https: http:",
     "font-src 'self' data:",
-    `connect-src 'self'${dev ? ' ws: wss:' : ''}`,
+    // blob: URLs are made only by our own scripts (attachment bytes); reading one back is harmless.
+    `connect-src 'self' blob:${dev ? ' ws: wss:' : ''}`,
     "frame-src 'none'",
     "worker-src 'self' blob:",
-    `object-src ${pdfPreview ? 'blob:' : "'none'"}`,
+    // PDF previews: an <object> of a blob: URL holding bytes the page fetched itself; nothing remote.
+    "object-src blob:",
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
