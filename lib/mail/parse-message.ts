@@ -30,6 +30,17 @@ export interface ParsedMessage {
   text: string | null;
   html: string | null;
   attachments: ParsedAttachment[];
+  // Optional so that hand-made ParsedMessages (tests, other stores) stay valid; parseMessage
+  // always sets them. Replying and continuing a draft need them.
+  /** Message-ID without angle brackets. */
+  messageId?: string | null;
+  /** References, or In-Reply-To when the message has no References, without angle brackets. */
+  references?: string[];
+  /** In-Reply-To's first Message-ID (drafts keep what they answer). */
+  inReplyTo?: string | null;
+  replyTo?: MailAddress[];
+  /** Only drafts carry Bcc. */
+  bcc?: MailAddress[];
 }
 
 export class MessageParseError extends Error {
@@ -76,12 +87,20 @@ export async function parseMessage(raw: Uint8Array): Promise<ParsedMessage> {
     throw new MessageParseError('unparseable', 'The message could not be read.');
   }
   const from = addresses(mail.from ? [mail.from as PostalAddress] : [])[0] ?? null;
+  const ids = (v: string | undefined) => (v?.match(/<[^<>\s]+>/g) ?? []).map((id) => id.slice(1, -1));
+  const inReplyTo = ids(mail.inReplyTo)[0] ?? null;
+  const references = ids(mail.references);
   return {
     subject: mail.subject ?? '',
     from,
     to: addresses(mail.to as PostalAddress[] | undefined),
     cc: addresses(mail.cc as PostalAddress[] | undefined),
     date: mail.date ?? null,
+    messageId: ids(mail.messageId)[0] ?? null,
+    references: references.length ? references : inReplyTo ? [inReplyTo] : [],
+    inReplyTo,
+    replyTo: addresses(mail.replyTo as PostalAddress[] | undefined),
+    bcc: addresses(mail.bcc as PostalAddress[] | undefined),
     text: mail.text ?? null,
     html: mail.html ?? null,
     attachments: mail.attachments.map((a) => {

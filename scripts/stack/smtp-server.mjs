@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 
 import { SMTPServer } from 'smtp-server';
 
-import { DEMO_DOMAIN, DEMO_USERS, emailOf } from './demo-users.mjs';
+import { DEMO_DOMAIN, DEMO_USERS, TEST_MAILBOX_USERS, emailOf } from './demo-users.mjs';
 import { dovecotAuthenticate } from './dovecot-auth-client.mjs';
 import { resolveInstance } from './instance.mjs';
 import { lmtpDeliver } from './lmtp-client.mjs';
@@ -20,7 +20,7 @@ const MAX_RECIPIENTS = 100;
 
 const { values } = parseArgs({ options: { instance: { type: 'string', default: 'demo' } } });
 const inst = resolveInstance(values.instance);
-const localUsers = new Set(DEMO_USERS.map((u) => u.name));
+const localUsers = new Set([...DEMO_USERS, ...TEST_MAILBOX_USERS].map((u) => u.name));
 
 const smtpError = (code, message) => Object.assign(new Error(message), { responseCode: code });
 
