@@ -20,7 +20,7 @@ export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, 
 
 function safeHref(href: string | undefined): string | null {
   // Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
-  const h = (href ?? '').replace(/[\u0000-\u0020\u007f]+/g, '');
+  const h = Array.from(href ?? '').filter((c) => c.charCodeAt(0) > 0x20 && c.charCodeAt(0) !== 0x7f).join('');
   return LINK_SCHEME.test(h) ? h : null;
 }
 
