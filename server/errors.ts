@@ -32,4 +32,5 @@ export const ERROR_RESPONSES: Readonly<Record<ApiErrorCode, { status: number; me
   'smtp-rejected': { status: 422, message: 'The outgoing mail server refused the message. It was not sent.' },
   'message-not-found': { status: 404, message: 'That message does not exist (any more).' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
+  'no-drafts-folder': { status: 404, message: 'This account has no Drafts folder, so the draft could not be saved.' },
 };

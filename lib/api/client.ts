@@ -2,7 +2,7 @@
 // server's code and its user-safe message.
 import { bytesToBase64 } from '../bytes';
 
-import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SendResult, SessionInfo } from './types';
+import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SavedDraft, SendResult, SessionInfo } from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -47,10 +47,45 @@ async function send(path: string, init?: RequestInit): Promise<Response> {
     throw new ApiRequestError('network', 'Sealpost cannot be reached. Check your connection.', 0);
   }
   if (res.ok) return res;
-  const err = ((await res.json().catch(() => null)) as ApiError | null)?.error;
+  throw toApiRequestError(res.status, await res.json().catch(() => null));
+}
+
+/** The error of a failed answer: the server's code and message (the same for fetch and XHR). */
+export function toApiRequestError(status: number, body: unknown): ApiRequestError {
+  const err = (body as ApiError | null)?.error;
   const message = err?.message ?? GENERIC;
   // An unexpected failure names its server log entry, for a support call.
-  throw new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, res.status);
+  return new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, status);
+}
+
+/** Upload progress: bytes of the request body sent so far, of `total`. */
+export type UploadProgress = (sent: number, total: number) => void;
+
+/**
+ * A JSON POST through XMLHttpRequest, whose upload events fetch() does not offer, with the
+ * same error mapping as request().
+ */
+function postWithProgress<T>(path: string, body: string, onProgress: UploadProgress): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.length);
+    xhr.onerror = () => reject(new ApiRequestError('network', 'Sealpost cannot be reached. Check your connection.', 0));
+    xhr.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        // A non-JSON error page: mapped as an unknown failure below.
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(parsed as T);
+      else reject(toApiRequestError(xhr.status, parsed));
+    };
+    xhr.send(body);
+  });
 }
 
 export const api = {
@@ -69,6 +104,13 @@ export const api = {
   /** Submits the browser-built message bytes unchanged; `to` is the envelope (To, Cc and Bcc). */
   send: (raw: Uint8Array, to: string[]) =>
     request<SendResult>('/api/send', { method: 'POST', body: JSON.stringify({ raw: bytesToBase64(raw), to }) }),
+  /** As send, reporting upload progress (large attachments take a while to upload). */
+  sendWithProgress: (raw: Uint8Array, to: string[], onProgress: UploadProgress) =>
+    postWithProgress<SendResult>('/api/send', JSON.stringify({ raw: bytesToBase64(raw), to }), onProgress),
+  /** Stores a draft in Drafts, replacing the version `replaceUid`. */
+  saveDraft: (raw: Uint8Array, replaceUid?: number | null) =>
+    request<SavedDraft>('/api/drafts', { method: 'POST', body: JSON.stringify({ raw: bytesToBase64(raw), ...(replaceUid ? { replaceUid } : {}) }) }),
+  deleteDraft: (uid: number) => request<void>(`/api/drafts?${new URLSearchParams({ uid: String(uid) })}`, { method: 'DELETE' }),
   move: (folder: string, uids: number[], to: MoveTarget) =>
     request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),
 };

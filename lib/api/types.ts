@@ -14,7 +14,8 @@ export type ApiErrorCode =
   | 'smtp-auth-failed'
   | 'smtp-rejected'
   | 'message-not-found'
-  | 'internal';
+  | 'internal'
+  | 'no-drafts-folder';
 
 export interface ApiError {
   /** `requestId` comes only with 'internal': it names the server log entry for a support call. */
@@ -97,4 +98,10 @@ export type MoveTarget = { path: string } | { specialUse: Exclude<SpecialUse, 'i
 export interface MoveResult {
   destination: string;
   uidMap: [number, number][];
+}
+
+/** POST /api/drafts: where the draft was stored; `uid` null when the server does not say (no UIDPLUS). */
+export interface SavedDraft {
+  folder: string;
+  uid: number | null;
 }
