@@ -9,6 +9,7 @@ import { ComposeDialog } from './compose-dialog';
 export function ComposeLauncher({ email }: { email: string }) {
   const request = useCompose((s) => s.request);
   const outcome = useCompose((s) => s.outcome);
+  const displayName = useCompose((s) => s.displayName);
   const openCompose = useCompose((s) => s.openCompose);
   const close = useCompose((s) => s.close);
   const sent = (r: SendResult) => close(r.savedToSent ? 'Message sent.' : 'Message sent, but the copy could not be saved to Sent.');
@@ -22,7 +23,17 @@ export function ComposeLauncher({ email }: { email: string }) {
           {outcome}
         </span>
       )}
-      {request && <ComposeDialog from={email} onClose={() => close()} onSent={sent} />}
+      {request && (
+        <ComposeDialog
+          // A new request (another message answered) starts a new composer.
+          key={`${request.mode}:${request.source?.folder ?? ''}:${request.source?.uid ?? ''}`}
+          mode={request.mode}
+          source={request.source}
+          from={{ name: displayName, address: email }}
+          onClose={close}
+          onSent={sent}
+        />
+      )}
     </>
   );
 }

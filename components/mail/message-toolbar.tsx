@@ -5,6 +5,8 @@ import { useState } from 'react';
 import { errorMessage } from '@/lib/api/client';
 import { useMessageActions, useMessageList } from '@/stores/mail-stores-provider';
 
+import { ComposeActions } from '../compose/compose-actions';
+
 /** Actions on the open message. Errors are shown, and the message stays where it was. */
 export function MessageToolbar() {
   const actions = useMessageActions();
@@ -23,6 +25,7 @@ export function MessageToolbar() {
   return (
     <>
       <div role="toolbar" aria-label="Message actions" className="message-toolbar">
+        <ComposeActions />
         <button type="button" onClick={run(() => actions.move({ specialUse: 'trash' }, 'Moved to Trash.'))}>
           Delete
         </button>

@@ -107,7 +107,8 @@ export function buildMessage(m: OutgoingMessage): Uint8Array {
   const domain = m.from.address.split('@')[1] ?? 'localhost';
   const headers = [
     `From: ${formatAddress(m.from)}`,
-    `To: ${m.to.map(formatAddress).join(`,${CRLF} `)}`,
+    // No To at all (a draft not yet addressed, or Bcc only) rather than an empty one.
+    ...(m.to.length ? [`To: ${m.to.map(formatAddress).join(`,${CRLF} `)}`] : []),
     ...(m.cc?.length ? [`Cc: ${m.cc.map(formatAddress).join(`,${CRLF} `)}`] : []),
     ...(m.bcc?.length ? [`Bcc: ${m.bcc.map(formatAddress).join(`,${CRLF} `)}`] : []),
     `Subject: ${unstructured(m.subject)}`,
