@@ -62,6 +62,8 @@ export function useDraftAutosave(build: () => Uint8Array | null, initialUid: num
   /** Something changed: save a little after the user stops typing. */
   const changed = useCallback(() => {
     dirty.current = true;
+    // "Draft saved" speaks of what is on screen: a change makes it untrue until the next save.
+    if (!running.current) setStatus({ state: 'idle' });
     clearTimer();
     timer.current = setTimeout(() => void saveNow(), DRAFT_SAVE_DELAY_MS);
   }, [saveNow]);

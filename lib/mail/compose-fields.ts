@@ -79,7 +79,7 @@ export function startFields(start: ComposeStart, source: ParsedMessage | null, r
     case 'forward':
       return { ...fields, subject: forwardSubject(source.subject), text: forwardBlock(source), attachments: files };
     case 'forwardAsAttachment': {
-      const name = `${(source.subject || 'message').replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim().slice(0, 80) || 'message'}.eml`;
+      const name = `${(source.subject || 'message').replace(/[\\/:*?"<>|\s]+/g, ' ').trim().slice(0, 80) || 'message'}.eml`;
       return { ...fields, subject: forwardSubject(source.subject), attachments: raw ? [{ id: attachmentId(), filename: name, mimeType: 'message/rfc822', content: raw }] : [] };
     }
     case 'draft':
@@ -90,7 +90,7 @@ export function startFields(start: ComposeStart, source: ParsedMessage | null, r
         subject: source.subject,
         format: source.html ? 'rich' : 'plain',
         text: source.text?.replace(/\n$/, '') ?? '',
-        html: source.html ? sanitizeComposeHtml(source.html) : '',
+        html: source.html ? sanitizeComposeHtml(source.html).trim() : '',
         attachments: files,
         ...(source.inReplyTo ? { inReplyTo: source.inReplyTo } : {}),
         ...(source.references?.length ? { references: source.references } : {}),
