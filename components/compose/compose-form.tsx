@@ -70,7 +70,10 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
     setBusy(true);
     setError(null);
     setProgress({ sent: 0, total: 1 });
+    draft.hold();
     try {
+      // Let the progress bar appear before the (synchronous) build of a large message.
+      await new Promise((resolve) => setTimeout(resolve, 30));
       const raw = buildMessage(outgoingMessage(fields, from, recipients, { draft: false }));
       const envelope = [...recipients.to, ...recipients.cc, ...recipients.bcc].map((a) => a.address);
       const result = await api.sendWithProgress(raw, envelope, (sent, total) => setProgress({ sent, total }));

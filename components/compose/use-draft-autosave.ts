@@ -78,5 +78,8 @@ export function useDraftAutosave(build: () => Uint8Array | null, initialUid: num
 
   useEffect(() => () => clearTimer(), []);
 
-  return { status, changed, saveNow, stop, uid: () => uid.current, dirty: () => dirty.current };
+  /** No timed save for now (while sending: the send's outcome decides what happens to the draft). */
+  const hold = useCallback(() => clearTimer(), []);
+
+  return { status, changed, saveNow, stop, hold, uid: () => uid.current, dirty: () => dirty.current };
 }

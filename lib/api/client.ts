@@ -1,6 +1,7 @@
 // The browser's typed access to the app's API. Errors arrive as ApiRequestError with the
 // server's code and its user-safe message.
 import { bytesToBase64 } from '../bytes';
+import { base64Bytes } from '../mail/base64-bytes';
 
 import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SavedDraft, SendResult, SessionInfo } from './types';
 
@@ -58,6 +59,15 @@ export function toApiRequestError(status: number, body: unknown): ApiRequestErro
   return new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, status);
 }
 
+/**
+ * `{ ...fields, "raw": "<base64>" }` as a Blob, the base64 written as bytes: a message with
+ * large attachments never becomes one huge string (which blocked the page for seconds).
+ */
+function rawMessageJson(raw: Uint8Array, fields: Record<string, unknown>): Blob {
+  const head = JSON.stringify(fields).slice(0, -1);
+  return new Blob([`${head}${head.length > 1 ? ',' : ''}"raw":"`, base64Bytes(raw) as Uint8Array<ArrayBuffer>, '"}'], { type: 'application/json' });
+}
+
 /** Upload progress: bytes of the request body sent so far, of `total`. */
 export type UploadProgress = (sent: number, total: number) => void;
 
@@ -65,14 +75,14 @@ export type UploadProgress = (sent: number, total: number) => void;
  * A JSON POST through XMLHttpRequest, whose upload events fetch() does not offer, with the
  * same error mapping as request().
  */
-function postWithProgress<T>(path: string, body: string, onProgress: UploadProgress): Promise<T> {
+function postWithProgress<T>(path: string, body: Blob, onProgress: UploadProgress): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.setRequestHeader('Content-Type', 'application/json');
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.responseType = 'text';
-    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.length);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.size);
     xhr.onerror = () => reject(new ApiRequestError('network', 'Sealpost cannot be reached. Check your connection.', 0));
     xhr.onload = () => {
       let parsed: unknown = null;
@@ -106,10 +116,10 @@ export const api = {
     request<SendResult>('/api/send', { method: 'POST', body: JSON.stringify({ raw: bytesToBase64(raw), to }) }),
   /** As send, reporting upload progress (large attachments take a while to upload). */
   sendWithProgress: (raw: Uint8Array, to: string[], onProgress: UploadProgress) =>
-    postWithProgress<SendResult>('/api/send', JSON.stringify({ raw: bytesToBase64(raw), to }), onProgress),
+    postWithProgress<SendResult>('/api/send', rawMessageJson(raw, { to }), onProgress),
   /** Stores a draft in Drafts, replacing the version `replaceUid`. */
   saveDraft: (raw: Uint8Array, replaceUid?: number | null) =>
-    request<SavedDraft>('/api/drafts', { method: 'POST', body: JSON.stringify({ raw: bytesToBase64(raw), ...(replaceUid ? { replaceUid } : {}) }) }),
+    request<SavedDraft>('/api/drafts', { method: 'POST', body: rawMessageJson(raw, replaceUid ? { replaceUid } : {}) }),
   deleteDraft: (uid: number) => request<void>(`/api/drafts?${new URLSearchParams({ uid: String(uid) })}`, { method: 'DELETE' }),
   move: (folder: string, uids: number[], to: MoveTarget) =>
     request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),

@@ -1,7 +1,7 @@
 // MIME entities for the message builder (RFC 2045, 2046, 2183, 2231): multiparts with random
 // boundaries, base64 attachments in lines of 76, and message/rfc822 parts that carry a
 // forwarded message's exact bytes.
-import { bytesToBase64 } from '../bytes';
+import { base64Bytes } from './base64-bytes';
 
 const CRLF = '\r\n';
 const utf8 = new TextEncoder();
@@ -28,20 +28,18 @@ export function serializeEntity(e: MimeEntity): Uint8Array {
   return concat([utf8.encode(`${e.headers.join(CRLF)}${CRLF}${CRLF}`), e.body]);
 }
 
-/** Base64 in lines of 76 characters (RFC 2045 §6.8), each ending in CRLF. */
-export function base64Lines(bytes: Uint8Array): string {
-  const b64 = bytesToBase64(bytes);
-  let out = '';
-  for (let i = 0; i < b64.length; i += 76) out += `${b64.slice(i, i + 76)}${CRLF}`;
-  return out;
-}
 
 function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function contains(haystack: Uint8Array, needle: string): boolean {
-  return new TextDecoder('latin1').decode(haystack).includes(needle);
+  const n = utf8.encode(needle);
+  outer: for (let i = haystack.indexOf(n[0]!); i >= 0 && i + n.length <= haystack.length; i = haystack.indexOf(n[0]!, i + 1)) {
+    for (let j = 1; j < n.length; j++) if (haystack[i + j] !== n[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -137,7 +135,7 @@ export function attachmentEntity(a: { filename: string; mimeType: string; conten
   }
   return {
     headers: [`Content-Type: ${type}${typeParam}`, 'Content-Transfer-Encoding: base64', `Content-Disposition: ${disposition}`],
-    body: utf8.encode(base64Lines(a.content)),
+    body: base64Bytes(a.content, 76),
     eightBit: false,
   };
 }
