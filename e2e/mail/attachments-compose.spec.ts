@@ -53,6 +53,7 @@ test('files from the picker and by drag and drop are listed, removable and arriv
 });
 
 test('attachments over the total limit are refused with a clear message', async ({ page }) => {
+  test.setTimeout(90_000);
   const dialog = await openComposer(page);
   const chooser = page.waitForEvent('filechooser');
   await dialog.getByRole('button', { name: 'Attach files' }).click();

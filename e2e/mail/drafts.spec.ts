@@ -19,7 +19,7 @@ test('typing saves one draft in Drafts, replaced on each save; continuing it and
   await dialog.getByRole('textbox', { name: 'Message' }).fill('first version');
   await expect(dialog.getByRole('status')).toHaveText('Draft saved');
   let [draft] = await waitForMessages('judy', 'Drafts', subject);
-  expect([...draft!.flags].sort()).toEqual(['\\Draft', '\\Seen']);
+  expect([...draft!.flags]).toEqual(expect.arrayContaining(['\\Draft', '\\Seen']));
 
   await dialog.getByRole('textbox', { name: 'Message' }).fill('second version');
   await expect(dialog.getByRole('status')).not.toHaveText('Draft saved');
