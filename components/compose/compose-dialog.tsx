@@ -1,10 +1,13 @@
 'use client';
 
+import { useRef } from 'react';
+
 import type { MailAddress, SendResult } from '@/lib/api/types';
 import type { ComposeStart } from '@/lib/mail/compose-fields';
 
 import { ComposeForm } from './compose-form';
 import { useComposeStart } from './use-compose-start';
+import { useFocusTrap } from './use-focus-trap';
 
 const TITLES: Record<ComposeStart, string> = {
   new: 'New message',
@@ -33,9 +36,11 @@ export function ComposeDialog({
   onSent: (r: SendResult) => void;
 }) {
   const start = useComposeStart(mode, source, from.address);
+  const dialog = useRef<HTMLDivElement>(null);
+  const trapTab = useFocusTrap(dialog);
   return (
     <div className="dialog-backdrop">
-      <div role="dialog" aria-modal="true" aria-labelledby="compose-title" className="compose-dialog">
+      <div ref={dialog} role="dialog" aria-modal="true" aria-labelledby="compose-title" className="compose-dialog" onKeyDown={trapTab}>
         <h2 id="compose-title">{TITLES[mode]}</h2>
         {start.state === 'loading' && <p className="muted">Loading the original message…</p>}
         {start.state === 'error' && (

@@ -1,7 +1,7 @@
 'use client';
 
 import type { SendResult } from '@/lib/api/types';
-import { useCompose } from '@/stores/mail-stores-provider';
+import { useCompose, useFolders, useMessageList } from '@/stores/mail-stores-provider';
 
 import { ComposeDialog } from './compose-dialog';
 
@@ -11,7 +11,18 @@ export function ComposeLauncher({ email }: { email: string }) {
   const outcome = useCompose((s) => s.outcome);
   const displayName = useCompose((s) => s.displayName);
   const openCompose = useCompose((s) => s.openCompose);
-  const close = useCompose((s) => s.close);
+  const closeCompose = useCompose((s) => s.close);
+  const folders = useFolders((s) => s.folders);
+  const loadFolders = useFolders((s) => s.load);
+  const listFolder = useMessageList((s) => s.folder);
+  const openList = useMessageList((s) => s.open);
+  // Drafts and Sent change under a composer: show them as they now are.
+  const close = (outcome?: string) => {
+    closeCompose(outcome);
+    const open = folders.find((f) => f.path === listFolder);
+    if (open && (open.specialUse === 'drafts' || open.specialUse === 'sent')) void openList(open.path);
+    void loadFolders();
+  };
   const sent = (r: SendResult) => close(r.savedToSent ? 'Message sent.' : 'Message sent, but the copy could not be saved to Sent.');
   return (
     <>

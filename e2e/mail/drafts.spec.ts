@@ -86,3 +86,43 @@ test('a recipient the server refuses: its reason shown, the text kept, the draft
   const [draft] = await waitForMessages('judy', 'Drafts', subject);
   expect((await PostalMime.parse(draft!.source)).text?.trim()).toBe('keep me');
 });
+
+test('a message too large for the server: its reason shown, the text kept, the draft saved', async ({ page }) => {
+  const subject = `Too large ${randomUUID()}`;
+  // The composer keeps attachments under the server's limit, so the server's own 413 answer
+  // (server/errors.ts 'message-too-large') is played back here for the send only.
+  await page.route('**/api/send', (route) =>
+    route.fulfill({ status: 413, json: { error: { code: 'message-too-large', message: 'The message is too large to send (at most 50 MB).' } } }),
+  );
+  await signIn(page, 'judy');
+  await page.getByRole('button', { name: 'New message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New message' });
+  await dialog.getByLabel('To', { exact: true }).fill('mallory@sealpost.test');
+  await dialog.getByLabel('Subject', { exact: true }).fill(subject);
+  await dialog.getByRole('textbox', { name: 'Message' }).fill('big one');
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('The message is too large to send (at most 50 MB).');
+  await expect(dialog.getByRole('textbox', { name: 'Message' })).toHaveValue('big one');
+  await expect(dialog.getByRole('status')).toHaveText('Draft saved');
+  await waitForMessages('judy', 'Drafts', subject);
+});
+
+test('the composer keeps Tab inside and Esc closes it, keeping the draft and returning focus', async ({ page }) => {
+  const subject = `Keyboard ${randomUUID()}`;
+  await signIn(page, 'judy');
+  const opener = page.getByRole('button', { name: 'New message' });
+  await opener.click();
+  const dialog = page.getByRole('dialog', { name: 'New message' });
+  await expect(dialog.getByLabel('To', { exact: true })).toBeFocused();
+  await dialog.getByLabel('Subject', { exact: true }).fill(subject);
+  await dialog.getByRole('button', { name: 'Close' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByLabel('To', { exact: true })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Draft saved.' })).toBeVisible();
+  await expect(opener).toBeFocused();
+  await waitForMessages('judy', 'Drafts', subject);
+});
