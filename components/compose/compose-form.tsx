@@ -1,6 +1,6 @@
 'use client';
 
-import { type DragEvent, type FormEvent, useCallback, useState } from 'react';
+import { type DragEvent, type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 
 import { api, errorMessage } from '@/lib/api/client';
 import type { MailAddress, SendResult } from '@/lib/api/types';
@@ -35,6 +35,15 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
   const [confirming, setConfirming] = useState(false);
   const [dropping, setDropping] = useState(false);
   const [editorKey, setEditorKey] = useState(0);
+
+  // A reply starts above the quote.
+  const body = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (focusBody && body.current) {
+      body.current.setSelectionRange(0, 0);
+      body.current.scrollTop = 0;
+    }
+  }, [focusBody]);
 
   const buildDraft = useCallback(() => buildMessage(outgoingMessage(fields, from, readRecipients(fields).recipients, { draft: true })), [fields, from]);
   const draft = useDraftAutosave(buildDraft, draftUid);
@@ -170,6 +179,7 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
         <>
           <label htmlFor="compose-body">Message</label>
           <textarea
+            ref={body}
             id="compose-body"
             name="body"
             rows={12}
