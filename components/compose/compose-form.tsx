@@ -76,6 +76,11 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
     const { recipients, invalid } = readRecipients(fields);
     if (invalid.length) return setError(`Not an e-mail address: ${invalid.join(', ')}`);
     if (recipients.to.length + recipients.cc.length + recipients.bcc.length === 0) return setError('Add at least one recipient.');
+    // Forwarded files count too: past this, the message would exceed what the server accepts.
+    const attached = fields.attachments.reduce((n, a) => n + a.content.length, 0);
+    if (attached > MAX_ATTACHMENTS_BYTES) {
+      return setError(`Attachments can be at most ${formatSize(MAX_ATTACHMENTS_BYTES)} in all; these are ${formatSize(attached)}. Remove some to send.`);
+    }
     setBusy(true);
     setError(null);
     setProgress({ sent: 0, total: 1 });
