@@ -80,7 +80,7 @@ export function RichTextEditor({ initialHtml, onChange }: { initialHtml: string;
           </button>
         ))}
         <button type="button" aria-label="Link" title="Link" aria-expanded={linkOpen} onMouseDown={(e) => e.preventDefault()} onClick={openLink}>
-          🔗
+          Link
         </button>
       </div>
       {linkOpen && (
