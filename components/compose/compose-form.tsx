@@ -140,6 +140,7 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
   const status = draft.status;
   return (
     <form
+      aria-labelledby="compose-title"
       onSubmit={onSubmit}
       aria-busy={busy}
       className={dropping ? 'drop-target' : undefined}

@@ -35,7 +35,7 @@ test('files from the picker and by drag and drop are listed, removable and arriv
     dt.items.add(new File(['dropped text'], 'dropped.txt', { type: 'text/plain' }));
     return dt;
   });
-  const form = dialog.locator('form');
+  const form = dialog.getByRole('form', { name: 'New message' });
   await form.dispatchEvent('dragover', { dataTransfer: transfer });
   await form.dispatchEvent('drop', { dataTransfer: transfer });
   await expect(list.getByRole('listitem')).toHaveText(['Größe.bin (2.9 KB) ×', 'dropped.txt (12 B) ×']);
