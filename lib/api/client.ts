@@ -92,6 +92,8 @@ function postWithProgress<T>(path: string, body: Blob, onProgress: UploadProgres
         // A non-JSON error page: mapped as an unknown failure below.
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(parsed as T);
+      // A proxy in front of the app (nginx's client_max_body_size) answers 413 without our JSON.
+      else if (xhr.status === 413 && !(parsed as ApiError | null)?.error) reject(new ApiRequestError('message-too-large', 'The message is too large to send.', 413));
       else reject(toApiRequestError(xhr.status, parsed));
     };
     xhr.send(body);
