@@ -78,7 +78,7 @@ export default tseslint.config(
   // The only readers of process.env: the validated configuration, Next's runtime switch in
   // instrumentation.ts, and the tooling around the app (scripts, test harnesses, config files).
   {
-    files: ['server/config.ts', 'instrumentation.ts', 'scripts/**', 'e2e/support/**', 'tests/support/**', '*.config.{ts,mts,js,mjs,cjs}'],
+    files: ['server/config.ts', 'instrumentation.ts', 'proxy.ts', 'scripts/**', 'e2e/support/**', 'tests/support/**', '*.config.{ts,mts,js,mjs,cjs}'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

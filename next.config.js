@@ -7,6 +7,9 @@ const nextConfig = {
   poweredByHeader: false,
   // imapflow and friends are Node-only: keep them out of the bundler and load them at run time.
   serverExternalPackages: ['imapflow', 'ldapts', 'smtp-server'],
+  // Pages get these and their per-request Content-Security-Policy from proxy.ts; this covers
+  // everything else (API answers, build assets, public files). Keep equal to SECURITY_HEADERS in
+  // lib/security/content-security-policy.ts (a unit test compares them).
   async headers() {
     return [
       {
@@ -15,8 +18,15 @@ const nextConfig = {
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'Referrer-Policy', value: 'no-referrer' },
           { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+          {
+            key: 'Permissions-Policy',
+            value: 'usb=(self), camera=(), microphone=(), geolocation=(), payment=(), serial=(), hid=(), browsing-topics=()',
+          },
         ],
+      },
+      {
+        source: '/api/:path*',
+        headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'; sandbox" }],
       },
     ];
   },

@@ -36,6 +36,7 @@ export default defineConfig({
   projects: [
     // Fault tests stop and restart parts of the shared stack, so they run alone, after the rest.
     { name: 'main', testIgnore: /faults\// },
-    { name: 'faults', testMatch: /faults\/.*\.spec\.ts/, dependencies: ['main'], fullyParallel: false },
+    // One worker: two fault files must not stop and start the same services under each other.
+    { name: 'faults', testMatch: /faults\/.*\.spec\.ts/, dependencies: ['main'], fullyParallel: false, workers: 1 },
   ],
 });

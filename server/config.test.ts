@@ -40,7 +40,14 @@ describe('parseConfig', () => {
     const c = parseConfig(good);
     expect(c.imap).toEqual({ host: 'imap.example.com', port: 993, security: 'tls' });
     expect(c.smtp).toEqual({ host: 'smtp.example.com', port: 587, security: 'starttls' });
-    expect(c.ldap).toEqual({ url: 'ldaps://ldap.example.com:636', baseDn: 'dc=example,dc=com' });
+    expect(c.ldap).toEqual({
+      url: 'ldaps://ldap.example.com:636',
+      baseDn: 'dc=example,dc=com',
+      bindDn: undefined,
+      bindPassword: undefined,
+      connectTimeoutMs: 3000,
+      timeoutMs: 5000,
+    });
     expect(c.sessionIdleMs).toBe(30 * 60_000);
     expect(c.tlsCaFile).toBeUndefined();
     expect(c.mailDomain).toBeUndefined();
@@ -51,6 +58,22 @@ describe('parseConfig', () => {
     expect(c.sessionIdleMs).toBe(5 * 60_000);
     expect(c.tlsCaFile).toBe(anchors);
     expect(c.mailDomain).toBe('example.com');
+  });
+
+  it('reads the LDAP bind and timeouts', () => {
+    const c = parseConfig({
+      ...good,
+      SEALPOST_LDAP_BIND_DN: 'cn=sealpost,ou=services,dc=example,dc=com',
+      SEALPOST_LDAP_BIND_PASSWORD: 's3cret',
+      SEALPOST_LDAP_CONNECT_TIMEOUT_MS: '1500',
+      SEALPOST_LDAP_TIMEOUT_MS: '2500',
+    });
+    expect(c.ldap).toMatchObject({ bindDn: 'cn=sealpost,ou=services,dc=example,dc=com', bindPassword: 's3cret', connectTimeoutMs: 1500, timeoutMs: 2500 });
+  });
+
+  it('wants the LDAP bind DN and password together', () => {
+    expect(problems({ ...good, SEALPOST_LDAP_BIND_DN: 'cn=x,dc=example,dc=com' })).toEqual(['SEALPOST_LDAP_BIND_PASSWORD is required']);
+    expect(problems({ ...good, SEALPOST_LDAP_BIND_PASSWORD: 'pw' })).toEqual(['SEALPOST_LDAP_BIND_DN is required']);
   });
 
   it('says which problem it found in one line starting "Invalid configuration:"', () => {
@@ -70,6 +93,8 @@ describe('parseConfig', () => {
     ['SEALPOST_SMTP_SECURITY', 'TLS1.2', /^SEALPOST_SMTP_SECURITY must be one of tls, starttls, none/],
     ['SEALPOST_LDAP_URL', 'http://x', /^SEALPOST_LDAP_URL must look like ldap:\/\/host:port/],
     ['SEALPOST_LDAP_BASE_DN', 'example.com', /^SEALPOST_LDAP_BASE_DN must be a DN/],
+    ['SEALPOST_LDAP_CONNECT_TIMEOUT_MS', '99', /^SEALPOST_LDAP_CONNECT_TIMEOUT_MS must be a whole number of milliseconds, 100-60000/],
+    ['SEALPOST_LDAP_TIMEOUT_MS', '60001', /^SEALPOST_LDAP_TIMEOUT_MS must be a whole number of milliseconds, 100-60000/],
     ['SEALPOST_TRUST_ANCHORS', '/nonexistent/roots.pem', /^SEALPOST_TRUST_ANCHORS must name an existing PEM file/],
     ['SEALPOST_TRUST_ANCHORS', dir, /^SEALPOST_TRUST_ANCHORS must name an existing PEM file/],
     ['SEALPOST_TRUST_ANCHORS', notPem, /^SEALPOST_TRUST_ANCHORS must contain at least one PEM certificate/],
@@ -98,6 +123,11 @@ describe('parseConfig', () => {
   it('never echoes the session secret', () => {
     const [problem] = problems({ ...good, SEALPOST_SESSION_SECRET: 'short-secret' });
     expect(problem).toBe('SEALPOST_SESSION_SECRET must be at least 32 characters (got 12 characters)');
+  });
+
+  it('never echoes the LDAP bind password', () => {
+    const found = problems({ ...good, SEALPOST_LDAP_BIND_DN: 'admin', SEALPOST_LDAP_BIND_PASSWORD: 'hunter2' });
+    expect(found).toEqual(['SEALPOST_LDAP_BIND_DN must be a DN such as dc=example,dc=com (got "admin")']);
   });
 
   it('knows every variable that .env.example documents, and no other', () => {

@@ -22,6 +22,8 @@ const integer = (min: number, max: number, message: string) =>
 const port = integer(1, 65535, 'must be an integer 1-65535');
 const security = z.enum(['tls', 'starttls', 'none'], { message: 'must be one of tls, starttls, none' });
 const host = required.regex(/^[^\s/]+$/, 'must be a host name or IP address');
+const dn = required.regex(/^[^=,]+=[^,]+(,[^=,]+=[^,]+)*$/, 'must be a DN such as dc=example,dc=com');
+const milliseconds = integer(100, 60_000, 'must be a whole number of milliseconds, 100-60000');
 
 function isFile(p: string): boolean {
   try {
@@ -48,22 +50,33 @@ const schema = z.object({
   SEALPOST_SMTP_PORT: port,
   SEALPOST_SMTP_SECURITY: security,
   SEALPOST_LDAP_URL: required.regex(/^ldaps?:\/\/[^/\s]+\/?$/, 'must look like ldap://host:port or ldaps://host:port'),
-  SEALPOST_LDAP_BASE_DN: required.regex(/^[^=,]+=[^,]+(,[^=,]+=[^,]+)*$/, 'must be a DN such as dc=example,dc=com'),
+  SEALPOST_LDAP_BASE_DN: dn,
+  SEALPOST_LDAP_BIND_DN: dn.optional(),
+  SEALPOST_LDAP_BIND_PASSWORD: required.optional(),
+  SEALPOST_LDAP_CONNECT_TIMEOUT_MS: milliseconds.default(3000),
+  SEALPOST_LDAP_TIMEOUT_MS: milliseconds.default(5000),
   SEALPOST_TRUST_ANCHORS: certificateFile,
   SEALPOST_SESSION_SECRET: required.min(32, 'must be at least 32 characters'),
   SEALPOST_SESSION_IDLE_MINUTES: integer(1, 1440, 'must be a whole number of minutes, 1-1440').default(30),
   SEALPOST_TLS_CA_FILE: certificateFile.optional(),
+  SEALPOST_TRUSTED_PROXIES: integer(0, 10, 'must be the number of reverse proxies in front of the app, 0-10').default(0),
   SEALPOST_MAIL_DOMAIN: z
     .string()
     .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name such as example.com')
     .optional(),
+}).superRefine((e, ctx) => {
+  // A bind DN without its password (or the reverse) is a half-done edit, not an anonymous bind.
+  if (Boolean(e.SEALPOST_LDAP_BIND_DN) !== Boolean(e.SEALPOST_LDAP_BIND_PASSWORD)) {
+    const missing = e.SEALPOST_LDAP_BIND_DN ? 'SEALPOST_LDAP_BIND_PASSWORD' : 'SEALPOST_LDAP_BIND_DN';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'is required' });
+  }
 });
 
 /** The variables config() reads; anything else in the environment is ignored. */
 export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
 
 /** Values whose content must never appear in an error message or a log. */
-const SECRET_VARIABLES = new Set<string>(['SEALPOST_SESSION_SECRET']);
+const SECRET_VARIABLES = new Set<string>(['SEALPOST_SESSION_SECRET', 'SEALPOST_LDAP_BIND_PASSWORD']);
 
 export type Security = z.infer<typeof security>;
 
@@ -76,13 +89,26 @@ export interface ServerEndpoint {
 export interface AppConfig {
   imap: ServerEndpoint;
   smtp: ServerEndpoint;
-  ldap: { url: string; baseDn: string };
+  ldap: LdapConfig;
   trustAnchorsFile: string;
   sessionSecret: string;
   sessionIdleMs: number;
   tlsCaFile: string | undefined;
   /** Appended to logins that are not addresses to make the user's address. */
   mailDomain: string | undefined;
+  /** Reverse proxies in front of the app whose X-Forwarded-For entries are believed. */
+  trustedProxies: number;
+}
+
+export interface LdapConfig {
+  url: string;
+  baseDn: string;
+  /** Simple bind as this DN with bindPassword; both absent means an anonymous directory. */
+  bindDn: string | undefined;
+  bindPassword: string | undefined;
+  connectTimeoutMs: number;
+  /** For each LDAP operation (bind, search). */
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -123,12 +149,20 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   return {
     imap: { host: e.SEALPOST_IMAP_HOST, port: e.SEALPOST_IMAP_PORT, security: e.SEALPOST_IMAP_SECURITY },
     smtp: { host: e.SEALPOST_SMTP_HOST, port: e.SEALPOST_SMTP_PORT, security: e.SEALPOST_SMTP_SECURITY },
-    ldap: { url: e.SEALPOST_LDAP_URL, baseDn: e.SEALPOST_LDAP_BASE_DN },
+    ldap: {
+      url: e.SEALPOST_LDAP_URL,
+      baseDn: e.SEALPOST_LDAP_BASE_DN,
+      bindDn: e.SEALPOST_LDAP_BIND_DN,
+      bindPassword: e.SEALPOST_LDAP_BIND_PASSWORD,
+      connectTimeoutMs: e.SEALPOST_LDAP_CONNECT_TIMEOUT_MS,
+      timeoutMs: e.SEALPOST_LDAP_TIMEOUT_MS,
+    },
     trustAnchorsFile: e.SEALPOST_TRUST_ANCHORS,
     sessionSecret: e.SEALPOST_SESSION_SECRET,
     sessionIdleMs: e.SEALPOST_SESSION_IDLE_MINUTES * 60_000,
     tlsCaFile: e.SEALPOST_TLS_CA_FILE,
     mailDomain: e.SEALPOST_MAIL_DOMAIN,
+    trustedProxies: e.SEALPOST_TRUSTED_PROXIES,
   };
 }
 

@@ -31,6 +31,12 @@ export const ERROR_RESPONSES: Readonly<Record<ApiErrorCode, { status: number; me
   // SmtpRejectedError (server/smtp/smtp-client.ts) answers with the server's reply instead.
   'smtp-rejected': { status: 422, message: 'The outgoing mail server refused the message. It was not sent.' },
   'message-not-found': { status: 404, message: 'That message does not exist (any more).' },
+  'directory-unavailable': { status: 503, message: 'The address directory cannot be reached. Try again later.' },
+  'folder-exists': { status: 409, message: 'A folder with that name already exists there.' },
+  'folder-protected': { status: 403, message: 'Inbox and the special folders (Drafts, Sent, Archive, Junk, Trash) cannot be renamed or deleted.' },
+  'invalid-folder-name': { status: 400, message: 'The mail server does not accept that folder name. Try another name.' },
+  'folder-not-empty': { status: 409, message: 'The folder holds more messages than you confirmed. Nothing was deleted; look again and retry.' },
+  'folder-changed': { status: 409, message: 'The folder changed since you confirmed. Nothing was deleted; try again.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
   'no-drafts-folder': { status: 404, message: 'This account has no Drafts folder, so the draft could not be saved.' },
 };

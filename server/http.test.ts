@@ -48,10 +48,16 @@ describe('request facts', () => {
     expect(isHttpsRequest(h({ 'x-forwarded-proto': 'HTTPS, http' }), 'http://127.0.0.1/')).toBe(true);
     expect(isHttpsRequest(h({ 'x-forwarded-proto': 'http' }), 'http://127.0.0.1/')).toBe(false);
   });
-  it('takes the client address from the proxy headers', () => {
-    expect(clientAddress(h({ 'x-forwarded-for': '203.0.113.7, 10.0.0.1' }))).toBe('203.0.113.7');
-    expect(clientAddress(h({ 'x-real-ip': '203.0.113.8' }))).toBe('203.0.113.8');
-    expect(clientAddress(h({}))).toBe('direct');
+  it('takes the client address only from entries the trusted proxies appended', () => {
+    // One proxy: it appended the address it saw; what the client sent before it is ignored.
+    expect(clientAddress(h({ 'x-forwarded-for': 'forged, 203.0.113.7' }), 1)).toBe('203.0.113.7');
+    // Two proxies: the outer one's entry is the second from the right.
+    expect(clientAddress(h({ 'x-forwarded-for': 'forged, 203.0.113.7, 10.0.0.1' }), 2)).toBe('203.0.113.7');
+    expect(clientAddress(h({ 'x-forwarded-for': '203.0.113.7' }), 3)).toBe('203.0.113.7');
+    expect(clientAddress(h({ 'x-real-ip': '203.0.113.8' }), 1)).toBe('203.0.113.8');
+    expect(clientAddress(h({}), 1)).toBe('direct');
+    // No trusted proxy: the header is the client's word and is ignored.
+    expect(clientAddress(h({ 'x-forwarded-for': '203.0.113.7' }), 0)).toBe('direct');
   });
 });
 

@@ -66,10 +66,14 @@ export function isHttpsRequest(headers: Headers, url: string): boolean {
 }
 
 /**
- * The client's address for login throttling: the first X-Forwarded-For entry (set by the proxy
- * in front of the app), else X-Real-IP, else one shared bucket.
+ * The client's address for login throttling. Each proxy appends the address it received the
+ * request from to X-Forwarded-For, so only the last `trustedProxies` entries are trustworthy: the
+ * one they name is the client as the outermost trusted proxy saw it; anything further left may be
+ * forged by the client. With no trusted proxy the header is ignored (Next.js fills it from the
+ * socket only when the client did not send one) and all clients share one bucket per username.
  */
-export function clientAddress(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || headers.get('x-real-ip')?.trim() || 'direct';
+export function clientAddress(headers: Headers, trustedProxies: number): string {
+  if (trustedProxies < 1) return 'direct';
+  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  return hops[Math.max(0, hops.length - trustedProxies)] || headers.get('x-real-ip')?.trim() || 'direct';
 }

@@ -8,18 +8,25 @@ import type { MoveTarget } from '@/lib/api/types';
 
 import { type ComposeState, type ComposeStore, createComposeStore } from './compose-store';
 import { type FoldersState, type FoldersStore, createFoldersStore } from './folders-store';
+import { type LiveState, type LiveStore, createLiveStore } from './live-store';
 import { type MessageListState, type MessageListStore, createMessageListStore } from './message-list-store';
+import { copyMessages, moveMessages } from './message-transfer';
+import { type NoticeState, type NoticeStore, createNoticeStore } from './notice-store';
 import { type ReaderState, type ReaderStore, createReaderStore } from './reader-store';
 import { type SessionState, type SessionStore, createSessionStore } from './session-store';
+import { type ShortcutsHelpState, type ShortcutsHelpStore, createShortcutsHelpStore } from './shortcuts-help-store';
 
 // The mail view's stores, created per provider instance, never as module singletons: two views
 // (or two tests, or two users of one server process during SSR) never share state.
-interface MailStores {
+export interface MailStores {
   session: SessionStore;
   folders: FoldersStore;
   messageList: MessageListStore;
   reader: ReaderStore;
   compose: ComposeStore;
+  notice: NoticeStore;
+  live: LiveStore;
+  shortcutsHelp: ShortcutsHelpStore;
 }
 
 const MailStoresContext = createContext<MailStores | null>(null);
@@ -28,13 +35,53 @@ export function MailStoresProvider({ email, children }: { email: string; childre
   const [stores] = useState<MailStores>(() => {
     const session = createSessionStore(email);
     const onSessionEnded = () => session.getState().sessionEnded();
-    return {
-      session,
-      folders: createFoldersStore({ onSessionEnded }),
-      messageList: createMessageListStore({ onSessionEnded }),
-      reader: createReaderStore({ onSessionEnded }),
-      compose: createComposeStore(),
+    // Every read the stores make also tells the live store when the mail server is unreachable
+    // (the banner and its reconnect probing, stores/live-store.ts).
+    const late: { live?: LiveStore } = {};
+    const reported =
+      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> =>
+        fn(...args).catch((e: unknown) => {
+          late.live?.getState().reportApiError(e);
+          throw e;
+        });
+    // Reads started while a live event is handled are the page's own, not the user's activity:
+    // they carry the background mark, so new mail does not keep an unattended session alive.
+    // (The stores call their fetcher synchronously when load()/refresh() starts.)
+    let backgroundDepth = 0;
+    const inBackground = (work: () => unknown) => {
+      backgroundDepth++;
+      try {
+        work();
+      } finally {
+        backgroundDepth--;
+      }
     };
+    const folders = createFoldersStore({ onSessionEnded, fetchFolders: reported(() => api.folders({ background: backgroundDepth > 0 })) });
+    const messageList = createMessageListStore({
+      onSessionEnded,
+      fetchPage: reported((folder: string, offset: number, limit: number) => api.messages(folder, offset, limit, { background: backgroundDepth > 0 })),
+    });
+    const reader = createReaderStore({
+      onSessionEnded,
+      fetchSource: reported(api.messageSource),
+      fetchStructure: reported(api.messageStructure),
+      fetchPart: reported(api.messagePart),
+    });
+    const live = (late.live = createLiveStore({
+      probe: () => api.folders({ background: true }),
+      onMailbox: () => inBackground(() => messageList.getState().refresh()),
+      onFolders: () => inBackground(() => folders.getState().load()),
+      onRecovered: () => {
+        inBackground(() => folders.getState().load());
+        inBackground(() => messageList.getState().refresh());
+        // A message that failed to load while the server was away is fetched again.
+        const { folder, uid, status } = reader.getState();
+        if (status === 'error' && folder !== null && uid !== null) void reader.getState().open(folder, uid);
+      },
+      onSessionEnded,
+    }));
+    return { session, folders, messageList, reader, compose: createComposeStore(), notice: createNoticeStore(), live, shortcutsHelp: createShortcutsHelpStore() };
   });
   return <MailStoresContext.Provider value={stores}>{children}</MailStoresContext.Provider>;
 }
@@ -65,18 +112,40 @@ export function useCompose<T>(selector: (s: ComposeState) => T): T {
   return useStore(useStores().compose, selector);
 }
 
+export function useNotice<T>(selector: (s: NoticeState) => T): T {
+  return useStore(useStores().notice, selector);
+}
+
+export function useLive<T>(selector: (s: LiveState) => T): T {
+  return useStore(useStores().live, selector);
+}
+
+export function useShortcutsHelp<T>(selector: (s: ShortcutsHelpState) => T): T {
+  return useStore(useStores().shortcutsHelp, selector);
+}
+
+/** The mail view's stores for imperative use in event handlers (keyboard shortcuts). */
+export function useMailStores(): MailStores {
+  return useStores();
+}
+
 /**
  * Actions on the selected message. Each changes the server first and the lists after it agreed;
  * a move can be undone once (moved back by the UIDs the server reported).
  */
 export function useMessageActions() {
-  const { messageList, folders } = useStores();
+  const stores = useStores();
+  const { messageList, folders } = stores;
   const selected = () => {
     const { folder, selectedUid, messages } = messageList.getState();
     const message = messages.find((m) => m.uid === selectedUid);
     return folder && message ? { folder, message } : null;
   };
   return {
+    /** Moves a list of messages of `folder` (selection or drag), with one-step undo. */
+    moveMessages: (folder: string, uids: number[], to: MoveTarget, label: string) => moveMessages(stores, folder, uids, to, label),
+    /** Copies a list of messages of `folder` to the folder at path `to`; `label` is announced. */
+    copyMessages: (folder: string, uids: number[], to: string, label: string) => copyMessages(stores, folder, uids, to, label),
     async move(to: MoveTarget, label: string): Promise<void> {
       const s = selected();
       if (!s) return;
@@ -116,7 +185,9 @@ export function useOpenMessage(): (folder: string, uid: number) => Promise<void>
   const { reader, messageList, folders } = useStores();
   // The stores live as long as the provider, so this function is stable across renders.
   return useCallback(async (folder: string, uid: number) => {
-    const message = await reader.getState().open(folder, uid);
+    // The list's size lets a small message skip the structure request.
+    const size = messageList.getState().messages.find((m) => m.uid === uid)?.size;
+    const message = await reader.getState().open(folder, uid, { size });
     const summary = messageList.getState().messages.find((m) => m.uid === uid);
     if (!message || !summary || summary.seen) return;
     try {

@@ -68,3 +68,40 @@ describe('message list store', () => {
     expect(ended).toBe(true);
   });
 });
+
+describe('message list refresh (live updates)', () => {
+  it('adds new mail at the top, keeps the selection and the older rows, and drops expunged ones', async () => {
+    let uids = Array.from({ length: 150 }, (_, i) => 150 - i);
+    const fetchPage = async (folder: string, offset: number, limit: number): Promise<MessagePage> => ({
+      folder,
+      total: uids.length,
+      offset,
+      messages: uids.slice(offset, offset + limit).map(row),
+    });
+    const store = createMessageListStore({ fetchPage });
+    await store.getState().open('INBOX');
+    await store.getState().loadMore();
+    store.getState().select(20);
+    uids = [152, 151, ...uids.filter((u) => u !== 149)];
+    await store.getState().refresh();
+    const shown = store.getState().messages.map((m) => m.uid);
+    expect(shown.slice(0, 3)).toEqual([152, 151, 150]);
+    expect(shown).not.toContain(149);
+    expect(shown).toHaveLength(151);
+    expect(store.getState()).toMatchObject({ total: 151, selectedUid: 20, status: 'ready' });
+  });
+
+  it('leaves the list as it was when the server cannot be reached', async () => {
+    let down = false;
+    const { fetchPage: base } = folderOf(3);
+    const store = createMessageListStore({
+      fetchPage: (f, o, l) => (down ? Promise.reject(new ApiRequestError('imap-unavailable', 'down', 503)) : base(f, o, l)),
+    });
+    await store.getState().open('INBOX');
+    store.getState().select(2);
+    down = true;
+    await store.getState().refresh();
+    expect(store.getState()).toMatchObject({ status: 'ready', selectedUid: 2, error: null });
+    expect(store.getState().messages.map((m) => m.uid)).toEqual([3, 2, 1]);
+  });
+});

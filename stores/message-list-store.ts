@@ -24,6 +24,12 @@ export interface MessageListState {
   error: string | null;
   open: (folder: string) => Promise<void>;
   loadMore: () => Promise<void>;
+  /**
+   * Re-reads the open folder (new mail, another client's changes) keeping the selection and the
+   * rows already loaded. A failure leaves the list as it was. (Minimal version from the live-updates
+   * work: re-reads the newest page and merges; the virtualized list store replaces it.)
+   */
+  refresh: () => Promise<void>;
   select: (uid: number) => void;
   /** Records a read state the server has accepted. */
   setSeen: (uid: number, seen: boolean) => void;
@@ -80,6 +86,27 @@ export function createMessageListStore({ fetchPage = api.messages, onSessionEnde
         } catch (e) {
           fail(folder, e);
         }
+      },
+      async refresh() {
+        const { folder } = get();
+        if (!folder || get().status === 'loading') return;
+        let page: MessagePage;
+        try {
+          page = await fetchPage(folder, 0, Math.max(PAGE_SIZE, Math.min(get().messages.length, PAGE_SIZE * 2)));
+        } catch (e) {
+          if (e instanceof ApiRequestError && e.code === 'not-signed-in') onSessionEnded();
+          return;
+        }
+        if (get().folder !== folder) return;
+        // Newest first by arrival, so UIDs fall down the list: rows older than the page re-read
+        // stay as loaded; rows inside its range that it no longer holds were expunged.
+        const fresh = page.messages;
+        const oldest = fresh.at(-1)?.uid ?? Infinity;
+        const older = fresh.length < page.total ? get().messages.filter((m) => m.uid < oldest) : [];
+        const messages = [...fresh, ...older];
+        const { selectedUid } = get();
+        const keep = selectedUid !== null && messages.some((m) => m.uid === selectedUid);
+        set({ messages, total: page.total, status: 'ready', error: null, selectedUid: keep ? selectedUid : null });
       },
       setSeen(uid, seen) {
         set({ messages: get().messages.map((m) => (m.uid === uid ? { ...m, seen } : m)) });

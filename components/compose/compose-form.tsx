@@ -9,6 +9,7 @@ import { type ComposeFields, attachmentId, outgoingMessage, readRecipients, swit
 
 import { AttachmentField, MAX_ATTACHMENTS_BYTES, formatSize } from './attachment-field';
 import { DiscardConfirm } from './discard-confirm';
+import { RecipientInput } from './recipient-input';
 import { RichTextEditor } from './rich-text-editor';
 import { useDraftAutosave } from './use-draft-autosave';
 
@@ -156,12 +157,9 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
         }
       }}
     >
-      <label htmlFor="compose-to">To</label>
-      <input id="compose-to" name="to" type="text" autoFocus={!focusBody} autoComplete="off" value={fields.to} onChange={(e) => update({ to: e.target.value })} />
-      <label htmlFor="compose-cc">Cc</label>
-      <input id="compose-cc" name="cc" type="text" autoComplete="off" value={fields.cc} onChange={(e) => update({ cc: e.target.value })} />
-      <label htmlFor="compose-bcc">Bcc</label>
-      <input id="compose-bcc" name="bcc" type="text" autoComplete="off" value={fields.bcc} onChange={(e) => update({ bcc: e.target.value })} />
+      <RecipientInput id="compose-to" name="to" label="To" value={fields.to} onChange={(to) => update({ to })} autoFocus={!focusBody} />
+      <RecipientInput id="compose-cc" name="cc" label="Cc" value={fields.cc} onChange={(cc) => update({ cc })} />
+      <RecipientInput id="compose-bcc" name="bcc" label="Bcc" value={fields.bcc} onChange={(bcc) => update({ bcc })} />
       <label htmlFor="compose-subject">Subject</label>
       <input id="compose-subject" name="subject" type="text" autoComplete="off" value={fields.subject} onChange={(e) => update({ subject: e.target.value })} />
       <fieldset className="format-toggle">

@@ -5,8 +5,10 @@ import { type KeyboardEvent, useEffect } from 'react';
 import type { Folder } from '@/lib/api/types';
 import { useFolders } from '@/stores/mail-stores-provider';
 
+import { FolderActions } from './folder-actions';
 import { folderLabel, unreadBadge } from './folder-label';
 import { Icon } from './icons';
+import { useFolderDrop } from './use-folder-drop';
 
 function treeItemId(path: string): string {
   return `folder-${encodeURIComponent(path).replace(/%/g, '_')}`;
@@ -23,6 +25,7 @@ export function FolderTree() {
   const error = useFolders((s) => s.error);
   const load = useFolders((s) => s.load);
   const select = useFolders((s) => s.select);
+  const { dropTarget, dropHandlers } = useFolderDrop();
 
   useEffect(() => {
     void load();
@@ -46,6 +49,7 @@ export function FolderTree() {
 
   return (
     <nav className="folder-pane" aria-label="Folders">
+      <FolderActions />
       {status === 'error' && (
         <p role="alert" className="pane-error">
           {error}{' '}
@@ -68,9 +72,10 @@ export function FolderTree() {
               aria-expanded={hasChildren ? true : undefined}
               aria-label={folderLabel(f)}
               tabIndex={selected ? 0 : -1}
-              className={`folder${selected ? ' selected' : ''}${f.selectable ? '' : ' container'}`}
+              className={`folder${selected ? ' selected' : ''}${f.selectable ? '' : ' container'}${dropTarget === f.path ? ' drop-target' : ''}`}
               style={{ paddingLeft: `${0.75 + f.depth * 1}rem` }}
               onClick={() => select(f.path)}
+              {...dropHandlers(f)}
             >
               <Icon name={f.specialUse ?? 'folder'} className="folder-icon" />
               <span className="folder-name">{f.name}</span>

@@ -1,9 +1,13 @@
 import { MailStoresProvider } from '@/stores/mail-stores-provider';
 
+import { ActionNotice } from './action-notice';
 import { FolderTree } from './folder-tree';
 import { MailHeader } from './mail-header';
 import { MessageList } from './message-list';
 import { UndoBar } from './message-toolbar';
+import { ConnectionBanner } from './connection-banner';
+import { KeyboardShortcuts } from './keyboard-shortcuts';
+import { LiveUpdates } from './live-updates';
 import { ReadingPane } from './reading-pane';
 import { SessionEndedRedirect } from './session-ended-redirect';
 
@@ -14,13 +18,17 @@ export function MailApp({ email }: { email: string }) {
       <SessionEndedRedirect />
       <div className="mail-app">
         <MailHeader email={email} />
+        <ConnectionBanner />
         <main className="mail-panes">
           <FolderTree />
           <MessageList />
           <ReadingPane />
         </main>
         <UndoBar />
+        <ActionNotice />
       </div>
+      <LiveUpdates />
+      <KeyboardShortcuts />
     </MailStoresProvider>
   );
 }

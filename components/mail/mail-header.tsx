@@ -1,5 +1,6 @@
 import { ComposeLauncher } from '../compose/compose-launcher';
 
+import { ShortcutsButton } from './shortcuts-button';
 import { SignOutButton } from './sign-out-button';
 
 /** The top bar: product name, the signed-in address, and signing out. */
@@ -19,6 +20,7 @@ export function MailHeader({ email }: { email: string }) {
         <span className="user-address" title="Signed in as">
           {email}
         </span>
+        <ShortcutsButton />
         <SignOutButton />
       </div>
     </header>

@@ -3,7 +3,7 @@
 import { useEffect, useMemo } from 'react';
 
 import { bytesToBase64 } from '@/lib/bytes';
-import type { ParsedMessage } from '@/lib/mail/parse-message';
+import type { ReaderMessage } from '@/lib/mail/partial-message';
 import { messageDocument, textAsHtml } from '@/lib/mail/message-document';
 
 import { sanitizeMessageHtml } from './sanitize-message-html';
@@ -20,7 +20,7 @@ export function MessageBody({
   allowRemoteImages,
   onBlockedRemote,
 }: {
-  message: ParsedMessage;
+  message: ReaderMessage;
   allowRemoteImages: boolean;
   onBlockedRemote: (count: number) => void;
 }) {
@@ -28,8 +28,8 @@ export function MessageBody({
     if (message.html === null) return { doc: messageDocument(textAsHtml(message.text ?? ''), { allowRemoteImages: false }), blocked: 0 };
     const cidUrls = new Map(
       message.attachments
-        .filter((a) => a.contentId && INLINE_IMAGE.test(a.mimeType))
-        .map((a) => [a.contentId!, `data:${a.mimeType.toLowerCase()};base64,${bytesToBase64(a.content)}`]),
+        .filter((a) => a.contentId && a.content && INLINE_IMAGE.test(a.mimeType))
+        .map((a) => [a.contentId!, `data:${a.mimeType.toLowerCase()};base64,${bytesToBase64(a.content!)}`]),
     );
     const clean = sanitizeMessageHtml(message.html, { cidUrls, allowRemoteImages });
     return { doc: messageDocument(clean.html, { allowRemoteImages }), blocked: clean.blockedRemote };

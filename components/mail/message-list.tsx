@@ -4,6 +4,7 @@ import { type KeyboardEvent, type UIEvent, useEffect } from 'react';
 
 import { useFolders, useMessageActions, useMessageList } from '@/stores/mail-stores-provider';
 
+import { MESSAGE_DRAG_TYPE, encodeMessageDrag } from './message-drag';
 import { MessageRow, messageRowId } from './message-row';
 
 /** Start loading the next page this many pixels before the end of the list. */
@@ -82,7 +83,16 @@ export function MessageList() {
         onKeyDown={onKeyDown}
       >
         {messages.map((m) => (
-          <MessageRow key={m.uid} message={m} selected={m.uid === selectedUid} onSelect={() => select(m.uid)} />
+          <MessageRow
+            key={m.uid}
+            message={m}
+            selected={m.uid === selectedUid}
+            onSelect={() => select(m.uid)}
+            onDragStart={(e) => {
+              e.dataTransfer.effectAllowed = 'copyMove';
+              e.dataTransfer.setData(MESSAGE_DRAG_TYPE, encodeMessageDrag({ folder: selectedPath, uids: [m.uid] }));
+            }}
+          />
         ))}
       </div>
       {status === 'ready' && messages.length === 0 && <p className="muted empty">This folder is empty.</p>}

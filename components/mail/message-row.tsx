@@ -1,3 +1,5 @@
+import type { DragEvent } from 'react';
+
 import type { MessageSummary } from '@/lib/api/types';
 
 import { Icon } from './icons';
@@ -19,7 +21,18 @@ export function messageRowId(uid: number): string {
 }
 
 /** One option of the "Messages" listbox: sender, marks, date, subject. */
-export function MessageRow({ message: m, selected, onSelect }: { message: MessageSummary; selected: boolean; onSelect: () => void }) {
+export function MessageRow({
+  message: m,
+  selected,
+  onSelect,
+  onDragStart,
+}: {
+  message: MessageSummary;
+  selected: boolean;
+  onSelect: () => void;
+  /** Makes the row draggable onto a folder (components/mail/message-drag.ts). */
+  onDragStart?: (event: DragEvent<HTMLDivElement>) => void;
+}) {
   const sender = m.from?.name || m.from?.address || '(unknown sender)';
   return (
     <div
@@ -28,6 +41,8 @@ export function MessageRow({ message: m, selected, onSelect }: { message: Messag
       aria-selected={selected}
       className={`message-row${m.seen ? '' : ' unread'}${selected ? ' selected' : ''}`}
       onClick={onSelect}
+      draggable={onDragStart ? true : undefined}
+      onDragStart={onDragStart}
     >
       <div className="row-top">
         <span className="row-sender" title={m.from?.address}>

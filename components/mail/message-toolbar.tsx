@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { errorMessage } from '@/lib/api/client';
 import { useMessageActions, useMessageList } from '@/stores/mail-stores-provider';
 
+import { FolderPickerDialog } from './folder-picker-dialog';
 import { ComposeActions } from '../compose/compose-actions';
 
 /** Actions on the open message. Errors are shown, and the message stays where it was. */
@@ -12,6 +13,9 @@ export function MessageToolbar() {
   const actions = useMessageActions();
   const flagged = useMessageList((s) => s.messages.find((m) => m.uid === s.selectedUid)?.flagged ?? false);
   const [error, setError] = useState<string | null>(null);
+  const [picker, setPicker] = useState<'move' | 'copy' | null>(null);
+  const folder = useMessageList((s) => s.folder);
+  const selectedUid = useMessageList((s) => s.selectedUid);
 
   const run = (action: () => Promise<void>) => async () => {
     setError(null);
@@ -38,7 +42,27 @@ export function MessageToolbar() {
         <button type="button" onClick={run(actions.markUnread)}>
           Mark as unread
         </button>
+        <button type="button" aria-haspopup="dialog" onClick={() => setPicker('move')}>
+          Move to…
+        </button>
+        <button type="button" aria-haspopup="dialog" onClick={() => setPicker('copy')}>
+          Copy to…
+        </button>
       </div>
+      {picker && folder && selectedUid !== null && (
+        <FolderPickerDialog
+          title={picker === 'move' ? 'Move to folder' : 'Copy to folder'}
+          confirmLabel={picker === 'move' ? 'Move' : 'Copy'}
+          exclude={folder}
+          onClose={() => setPicker(null)}
+          fallbackFocus={() => document.querySelector<HTMLElement>('[role="listbox"][aria-label="Messages"]')}
+          onPick={(to) =>
+            picker === 'move'
+              ? actions.moveMessages(folder, [selectedUid], { path: to.path }, `Moved to ${to.name}.`)
+              : actions.copyMessages(folder, [selectedUid], to.path, `Copied to ${to.name}.`)
+          }
+        />
+      )}
       {error && (
         <p role="alert" className="pane-error">
           {error}

@@ -50,13 +50,20 @@ export function sanitizeMessageHtml(
     if (node instanceof HTMLStyleElement && node.textContent && !allowRemoteImages) {
       node.textContent = node.textContent.replace(CSS_URL, (m, _q, url: string) => (REMOTE.test(url) ? (blockedRemote++, 'none') : m));
     }
-    // Style sheets never load from elsewhere, remote images allowed or not.
-    if (node instanceof HTMLStyleElement && node.textContent) node.textContent = node.textContent.replace(/@import[^;]*;?/gi, '');
+    // Style sheets and fonts never load from elsewhere, remote images allowed or not.
+    if (node instanceof HTMLStyleElement && node.textContent) {
+      node.textContent = node.textContent.replace(/@import[^;]*;?/gi, '').replace(/@font-face\s*\{[^}]*\}?/gi, '');
+    }
   });
   const clean = purify.sanitize(html, {
-    FORBID_TAGS: ['form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'object', 'embed', 'meta', 'link', 'base'],
+    FORBID_TAGS: ['form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'object', 'embed', 'meta', 'link', 'base',
+      // Media would load (and play) from elsewhere; SVG <use> may pull in external documents.
+      'video', 'audio', 'source', 'track', 'use'],
     FORBID_ATTR: ['action', 'formaction', 'ping'],
     ALLOW_DATA_ATTR: false,
+    // Without it a <style> before any other content is dropped (parsed into <head>), and
+    // newsletters that start with their style sheet lose all their layout.
+    FORCE_BODY: true,
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|cid:|data:image\/(?:png|gif|jpeg|webp);base64,|#)/i,
   });
   return { html: clean, blockedRemote };

@@ -9,7 +9,7 @@ test('a new message goes to the recipient and its copy to Sent', async ({ page, 
   await signIn(page, 'alice');
   await page.getByRole('button', { name: 'New message' }).click();
   const dialog = page.getByRole('dialog', { name: 'New message' });
-  await dialog.getByRole('textbox', { name: 'To' }).fill('Bob Ødegård <bob@sealpost.test>');
+  await dialog.getByRole('combobox', { name: 'To' }).fill('Bob Ødegård <bob@sealpost.test>');
   await dialog.getByRole('textbox', { name: 'Subject' }).fill(subject);
   await dialog.getByRole('textbox', { name: 'Message' }).fill('Hi Bob,\n.a line with a leading dot\nsee you');
   await dialog.getByRole('button', { name: 'Send' }).click();
@@ -30,7 +30,7 @@ test('a refused recipient keeps the composer open with the server reason and the
   await signIn(page, 'alice');
   await page.getByRole('button', { name: 'New message' }).click();
   const dialog = page.getByRole('dialog', { name: 'New message' });
-  await dialog.getByRole('textbox', { name: 'To' }).fill('someone@example.com');
+  await dialog.getByRole('combobox', { name: 'To' }).fill('someone@example.com');
   await dialog.getByRole('textbox', { name: 'Subject' }).fill('will be refused');
   await dialog.getByRole('textbox', { name: 'Message' }).fill('keep me');
   await dialog.getByRole('button', { name: 'Send' }).click();
@@ -42,7 +42,7 @@ test('an address that is not one is caught before sending', async ({ page }) => 
   await signIn(page, 'alice');
   await page.getByRole('button', { name: 'New message' }).click();
   const dialog = page.getByRole('dialog', { name: 'New message' });
-  await dialog.getByRole('textbox', { name: 'To' }).fill('bob');
+  await dialog.getByRole('combobox', { name: 'To' }).fill('bob');
   await dialog.getByRole('button', { name: 'Send' }).click();
   await expect(dialog.getByRole('alert')).toHaveText('Not an e-mail address: bob');
 });

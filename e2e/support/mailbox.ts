@@ -12,6 +12,7 @@ const scripts = {
 export const buildMessage = async (...args: Parameters<Awaited<ReturnType<typeof scripts.mailFactory>>['buildMessage']>) =>
   (await scripts.mailFactory()).buildMessage(...args);
 export const samplePng = async (width: number, height: number) => (await scripts.sampleFiles()).samplePng(width, height);
+export const samplePdf = async (text: string) => (await scripts.sampleFiles()).samplePdf(text);
 
 export async function appendMessage(user: string, raw: Buffer, { folder = 'INBOX', seen = false } = {}): Promise<void> {
   const inst = (await scripts.instance()).resolveInstance(process.env.SEALPOST_STACK_INSTANCE ?? 'test');

@@ -3,7 +3,27 @@
 import { bytesToBase64 } from '../bytes';
 import { base64Bytes } from '../mail/base64-bytes';
 
-import type { ApiError, ApiErrorCode, FlagsUpdate, Folder, MessagePage, MoveResult, MoveTarget, SavedDraft, SendResult, SessionInfo } from './types';
+import { BACKGROUND_HEADER } from './background';
+
+import type {
+  ApiError,
+  ApiErrorCode,
+  ContactSuggestions,
+  CopyResult,
+  EmptyFolderResult,
+  FlagsUpdate,
+  Folder,
+  FolderDeleteResult,
+  FolderPathResult,
+  FolderSnapshot,
+  MessagePage,
+  MessageStructure,
+  MoveResult,
+  MoveTarget,
+  SavedDraft,
+  SendResult,
+  SessionInfo,
+} from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -100,14 +120,17 @@ function postWithProgress<T>(path: string, body: Blob, onProgress: UploadProgres
   });
 }
 
+/** Request options for reads the page makes by itself (see ./background.ts). */
+const backgroundInit = (background?: boolean): RequestInit | undefined => (background ? { headers: { [BACKGROUND_HEADER]: '1' } } : undefined);
+
 export const api = {
   login: (username: string, password: string) =>
     request<SessionInfo>('/api/session', { method: 'POST', body: JSON.stringify({ username, password }) }),
   logout: () => request<void>('/api/session', { method: 'DELETE' }),
-  folders: () => request<{ folders: Folder[] }>('/api/folders'),
+  folders: ({ background }: { background?: boolean } = {}) => request<{ folders: Folder[] }>('/api/folders', backgroundInit(background)),
   /** Folder paths hold "/" and any Unicode: they travel URL-encoded in the query. */
-  messages: (folder: string, offset: number, limit: number) =>
-    request<MessagePage>(`/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit) })}`),
+  messages: (folder: string, offset: number, limit: number, { background }: { background?: boolean } = {}) =>
+    request<MessagePage>(`/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit) })}`, backgroundInit(background)),
   /** The message's exact RFC 5322 bytes: MIME and S/MIME are handled in the browser. */
   messageSource: (folder: string, uid: number) =>
     requestBytes(`/api/messages/source?${new URLSearchParams({ folder, uid: String(uid) })}`),
@@ -125,6 +148,30 @@ export const api = {
   deleteDraft: (uid: number) => request<void>(`/api/drafts?${new URLSearchParams({ uid: String(uid) })}`, { method: 'DELETE' }),
   move: (folder: string, uids: number[], to: MoveTarget) =>
     request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),
+  /** Address completion; `signal` lets a newer keystroke cancel the answer to an older one. */
+  contacts: (q: string, signal?: AbortSignal) => request<ContactSuggestions>(`/api/contacts?${new URLSearchParams({ q })}`, { signal }),
+  copy: (folder: string, uids: number[], to: string) =>
+    request<CopyResult>('/api/messages/copy', { method: 'POST', body: JSON.stringify({ folder, uids, to: { path: to } }) }),
+  /** `parent` null: a top-level folder. */
+  createFolder: (parent: string | null, name: string) =>
+    request<FolderPathResult>('/api/folders', { method: 'POST', body: JSON.stringify({ parent, name }) }),
+  renameFolder: (path: string, name: string) =>
+    request<FolderPathResult>('/api/folders', { method: 'PATCH', body: JSON.stringify({ path, name }) }),
+  /** `messages`: how many messages the user agreed to delete with the folder and its subfolders. */
+  deleteFolder: (path: string, messages: number) =>
+    request<FolderDeleteResult>('/api/folders', { method: 'DELETE', body: JSON.stringify({ path, messages }) }),
+  folderStatus: (folder: string) => request<FolderSnapshot>(`/api/folders/status?${new URLSearchParams({ folder })}`),
+  emptyFolder: (snapshot: FolderSnapshot) =>
+    request<EmptyFolderResult>('/api/folders/empty', {
+      method: 'POST',
+      body: JSON.stringify({ folder: snapshot.folder, uidValidity: snapshot.uidValidity, uidNext: snapshot.uidNext }),
+    }),
+  /** The message's MIME tree and size (BODYSTRUCTURE): no body bytes. */
+  messageStructure: (folder: string, uid: number) =>
+    request<MessageStructure>(`/api/messages/structure?${new URLSearchParams({ folder, uid: String(uid) })}`),
+  /** One body section's raw bytes, still transfer-encoded: a part number ("1.2"), "1.2.MIME" or "HEADER". */
+  messagePart: (folder: string, uid: number, part: string, max?: number) =>
+    requestBytes(`/api/messages/part?${new URLSearchParams({ folder, uid: String(uid), part, ...(max ? { max: String(max) } : {}) })}`),
 };
 
 export type Api = typeof api;

@@ -14,6 +14,12 @@ export type ApiErrorCode =
   | 'smtp-auth-failed'
   | 'smtp-rejected'
   | 'message-not-found'
+  | 'directory-unavailable'
+  | 'folder-exists'
+  | 'folder-protected'
+  | 'invalid-folder-name'
+  | 'folder-not-empty'
+  | 'folder-changed'
   | 'internal'
   | 'no-drafts-folder';
 
@@ -98,6 +104,91 @@ export type MoveTarget = { path: string } | { specialUse: Exclude<SpecialUse, 'i
 export interface MoveResult {
   destination: string;
   uidMap: [number, number][];
+}
+
+/** Where an address suggestion came from: the user's own recent mail, or the LDAP directory. */
+export type ContactSource = 'recent' | 'directory';
+
+export interface ContactSuggestion {
+  name: string;
+  address: string;
+  source: ContactSource;
+}
+
+/**
+ * GET /api/contacts?q=: suggestions for what is being typed, recent correspondents first.
+ * `directoryAvailable` false means the directory could not be searched (only recent ones came).
+ */
+export interface ContactSuggestions {
+  query: string;
+  suggestions: ContactSuggestion[];
+  directoryAvailable: boolean;
+}
+
+/** POST /api/messages/copy: the copies' folder and their UIDs there (where the server says, UIDPLUS). */
+export interface CopyResult {
+  destination: string;
+  uidMap: [number, number][];
+}
+
+/** POST/PATCH /api/folders: the created or renamed folder's full path. */
+export interface FolderPathResult {
+  path: string;
+}
+
+/** DELETE /api/folders: the folders removed (subfolders first, then the folder). */
+export interface FolderDeleteResult {
+  deleted: string[];
+}
+
+/**
+ * GET /api/folders/status: what a folder holds now. Emptying it later removes exactly the
+ * messages below `uidNext` (RFC 3501 section 2.3.1.1: later arrivals get higher UIDs).
+ */
+export interface FolderSnapshot {
+  folder: string;
+  total: number;
+  uidValidity: number;
+  uidNext: number;
+}
+
+/** POST /api/folders/empty: how many messages were deleted for good. */
+export interface EmptyFolderResult {
+  deleted: number;
+}
+
+/**
+ * One node of a message's MIME tree, from IMAP BODYSTRUCTURE (RFC 3501 section 7.4.2; the server
+ * computes it, nothing is downloaded). Strings are as the server reported them, clipped.
+ */
+export interface MessagePart {
+  /** IMAP part number for BODY[<part>] ("1", "2.1"); "" for a multipart root, "1" for a single-part message. */
+  part: string;
+  /** Lower-case "type/subtype". */
+  type: string;
+  /** Content-Type parameters, names lower-case (charset, name, boundary…). */
+  parameters: Record<string, string>;
+  /** Content-Transfer-Encoding, lower-case ("base64", "quoted-printable", "7bit"…), null when absent. */
+  encoding: string | null;
+  /** Size of the part's body as transferred (still encoded), in bytes. */
+  size: number;
+  /** Content-ID without angle brackets. */
+  id: string | null;
+  /** Content-Disposition, lower-case ("inline", "attachment"), null when absent. */
+  disposition: string | null;
+  dispositionParameters: Record<string, string>;
+  /** Only for multipart/*: the child parts. message/rfc822 parts are leaves here. */
+  children?: MessagePart[];
+}
+
+/** GET /api/messages/structure */
+export interface MessageStructure {
+  uid: number;
+  /** RFC822.SIZE of the whole message. */
+  size: number;
+  root: MessagePart;
+  /** True when the tree was cut at the depth or part-count limit. */
+  truncated: boolean;
 }
 
 /** POST /api/drafts: where the draft was stored; `uid` null when the server does not say (no UIDPLUS). */

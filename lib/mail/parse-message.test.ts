@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { buildMessage } from '../../scripts/stack/mail-factory.mjs';
-import { MAX_MULTIPARTS, parseMessage } from './parse-message';
+import { MALFORMED_KINDS, type MalformedKind, READABLE_TEXT, malformedMessage } from '../../tests/fixtures/malformed-messages';
+import { MAX_HEADER_BYTES, MAX_MULTIPARTS, parseMessage } from './parse-message';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -35,14 +36,60 @@ describe('parseMessage', () => {
     expect(m.text).toContain('still here');
   });
 
-  it('refuses more multipart containers than the limit (here: nesting) with a typed error', async () => {
-    let body = 'innermost';
+  it('parses no further than the header when there are more multipart containers than the limit, with a notice', async () => {
+    let body = 'Content-Type: text/plain\r\n\r\ninnermost';
     for (let i = 0; i <= MAX_MULTIPARTS; i++) body = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--`;
-    await expect(parseMessage(enc(`Subject: deep\r\n${body}`))).rejects.toMatchObject({ code: 'too-many-parts' });
+    const m = await parseMessage(enc(`Subject: deep\r\n${body}`));
+    expect(m.subject).toBe('deep');
+    expect(m.text ?? '').not.toContain('innermost');
+    expect(m.notices.map((n) => n.code)).toContain('too-many-parts');
   });
 
-  it('refuses a huge header block with a typed error', async () => {
-    const raw = enc(`Subject: x\r\nX-Filler: ${'a'.repeat(300 * 1024)}\r\n\r\nbody`);
-    await expect(parseMessage(raw)).rejects.toMatchObject({ code: 'header-too-large' });
+  it('parses exactly MAX_MULTIPARTS containers in full', async () => {
+    let body = 'Content-Type: text/plain\r\n\r\ninnermost';
+    for (let i = 0; i < MAX_MULTIPARTS; i++) body = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--`;
+    const m = await parseMessage(enc(`Subject: deep\r\n${body}`));
+    expect(m.text).toContain('innermost');
+    expect(m.notices).toEqual([]);
+  });
+
+  it('reads only MAX_HEADER_BYTES of a huge header block, keeping the fields on top and the body', async () => {
+    const raw = enc(`Subject: kept\r\nX-Filler: ${'a'.repeat(MAX_HEADER_BYTES)}\r\nX-Late: dropped\r\n\r\nbody`);
+    const m = await parseMessage(raw);
+    expect(m.subject).toBe('kept');
+    expect(m.text?.trim()).toBe('body');
+    expect(m.notices.map((n) => n.code)).toEqual(['header-too-large']);
+    const under = await parseMessage(enc(`Subject: fine\r\nX-Filler: ${'a'.repeat(MAX_HEADER_BYTES - 100)}\r\n\r\nbody`));
+    expect(under.notices).toEqual([]);
+  });
+
+  it('never throws on malformed messages: each is read as far as it goes, with a notice', async () => {
+    const expected: Record<MalformedKind, string> = {
+      'broken-boundary': 'broken-structure',
+      'unknown-charset': 'unknown-charset',
+      'eight-bit-header': 'eight-bit-header',
+      'huge-header': 'header-too-large',
+      'deep-nesting': 'too-many-parts',
+      'truncated-base64': 'incomplete-structure',
+      'no-content-type': 'no-content-type',
+    };
+    for (const kind of MALFORMED_KINDS) {
+      const m = await parseMessage(new Uint8Array(malformedMessage(kind, 't1')));
+      expect(m.subject, kind).toContain(`Malformed ${kind} t1`);
+      expect(m.notices.map((n) => n.code), kind).toContain(expected[kind]);
+      if (READABLE_TEXT[kind]) expect(m.text, kind).toContain(READABLE_TEXT[kind]);
+    }
+  });
+
+  it('reads 8-bit header bytes as UTF-8 and names unknown charsets', async () => {
+    const m = await parseMessage(new Uint8Array(malformedMessage('eight-bit-header', 'x')));
+    expect(m.subject).toContain('Grüße');
+    const u = await parseMessage(new Uint8Array(malformedMessage('unknown-charset', 'x')));
+    expect(u.notices.find((n) => n.code === 'unknown-charset')?.message).toContain('x-unknown-42');
+  });
+
+  it('gives a well-formed message no notices', async () => {
+    const m = await parseMessage(new Uint8Array(buildMessage({ from: 'a@b.example', to: 'c@d.example', subject: 'ok', text: 'fine', attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: 'x' }] })));
+    expect(m.notices).toEqual([]);
   });
 });

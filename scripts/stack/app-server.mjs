@@ -52,12 +52,13 @@ function nextBin() {
 
 /**
  * Starts `next start` on 127.0.0.1 with the instance's app.env.json; resolves once /login answers.
+ * `nodeArgs` go to the Node process that runs the server (the benchmark passes --inspect).
  * @returns {Promise<{ url: string, child: import('node:child_process').ChildProcess, stop: () => Promise<void> }>}
  */
-export async function startApp(inst, { stdio = 'inherit', timeoutMs = 60000 } = {}) {
+export async function startApp(inst, { stdio = 'inherit', timeoutMs = 60000, nodeArgs = [] } = {}) {
   const env = JSON.parse(fs.readFileSync(appEnvPath(inst), 'utf8'));
   const url = `http://${inst.host}:${inst.ports.app}`;
-  const child = spawn(process.execPath, [nextBin(), 'start', '-H', inst.host, '-p', String(inst.ports.app)], {
+  const child = spawn(process.execPath, [...nodeArgs, nextBin(), 'start', '-H', inst.host, '-p', String(inst.ports.app)], {
     cwd: REPO_ROOT,
     stdio,
     env: { ...process.env, ...env, SEALPOST_DIST_DIR: distDir(inst), NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
@@ -76,7 +77,8 @@ export async function startApp(inst, { stdio = 'inherit', timeoutMs = 60000 } = 
   for (;;) {
     if (exited) throw new Error(`the app exited during start-up (${JSON.stringify(exited)})`);
     try {
-      const res = await fetch(`${url}/login`, { redirect: 'manual' });
+      // A bounded wait: something else holding the port may accept and never answer.
+      const res = await fetch(`${url}/login`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
       if (res.status < 500) return { url, child, stop };
     } catch {
       /* not listening yet */

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-const DEFAULT_PORT_BASE = { demo: 7100, test: 7200 };
+// "bench" is the benchmark's own instance (bench/list-100k.mjs): its 100,000-message folder
+// stays out of the demo and the tests.
+const DEFAULT_PORT_BASE = { demo: 7100, test: 7200, bench: 7300 };
 
 // Offsets inside an instance's block of ports.
 const PORT_OFFSETS = {
@@ -23,13 +25,13 @@ const PORT_OFFSETS = {
 };
 
 /**
- * @param {string} [name] instance name: "demo" (default) or "test", or any [a-z0-9-]+ name
+ * @param {string} [name] instance name: "demo" (default), "test" or "bench", or any [a-z0-9-]+ name
  * @param {NodeJS.ProcessEnv} [env]
  */
 export function resolveInstance(name = 'demo', env = process.env) {
   if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad instance name "${name}"`);
   const envBase = env.SEALPOST_STACK_PORT_BASE;
-  let base = DEFAULT_PORT_BASE[name] ?? 7300;
+  let base = DEFAULT_PORT_BASE[name] ?? 7400;
   if (envBase !== undefined && envBase !== '') {
     base = Number(envBase);
     if (!Number.isInteger(base) || base < 1024 || base > 65000) {

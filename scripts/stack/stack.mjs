@@ -74,6 +74,11 @@ export function appEnv(inst, pki) {
     SEALPOST_SMTP_SECURITY: 'none',
     SEALPOST_LDAP_URL: `ldap://${inst.host}:${inst.ports.ldap}`,
     SEALPOST_LDAP_BASE_DN: LDAP_BASE_DN,
+    // The demo directory is readable anonymously, like many a GAL: no bind DN.
+    SEALPOST_LDAP_BIND_DN: '',
+    SEALPOST_LDAP_BIND_PASSWORD: '',
+    SEALPOST_LDAP_CONNECT_TIMEOUT_MS: '2000',
+    SEALPOST_LDAP_TIMEOUT_MS: '3000',
     SEALPOST_TRUST_ANCHORS: pki.trustAnchors,
     SEALPOST_SESSION_SECRET: sessionSecret(inst),
     SEALPOST_MAIL_DOMAIN: DEMO_DOMAIN,

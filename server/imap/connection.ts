@@ -48,7 +48,7 @@ export async function openImap(
   endpoint: ServerEndpoint,
   user: string,
   pass: string,
-  { clientIp }: { clientIp?: string } = {},
+  { clientIp, autoIdleDelayMs }: { clientIp?: string; autoIdleDelayMs?: number } = {},
 ): Promise<ImapFlow> {
   const auth = { user, pass };
   const client = new ImapFlow({
@@ -63,7 +63,10 @@ export async function openImap(
     logger: false,
     connectionTimeout: IMAP_CONNECT_TIMEOUT_MS,
     greetingTimeout: IMAP_CONNECT_TIMEOUT_MS,
-    disableAutoIdle: true,
+    // Request connections never IDLE (it would cost two round trips per command); the live-event
+    // watcher's own connection IDLEs on its folder soon after each command (server/events/).
+    disableAutoIdle: autoIdleDelayMs === undefined,
+    ...(autoIdleDelayMs !== undefined ? { autoIdleDelay: autoIdleDelayMs } : {}),
   });
   // imapflow emits 'error' on dropped sockets; without a listener Node would end the process.
   // The failed command rejects by itself, and `usable` turns false for the next request.

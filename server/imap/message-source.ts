@@ -2,6 +2,7 @@ import 'server-only';
 
 import { AppError } from '../errors';
 import type { Session } from '../session/session-store';
+import { fetchOneFresh } from './fetch-one-fresh';
 import { openFolder } from './open-folder';
 import { withSessionImap } from './session-imap';
 
@@ -16,7 +17,7 @@ export async function fetchMessageSource(session: Session, folder: string, uid: 
   return withSessionImap(session, async (client) => {
     const lock = await openFolder(client, folder, { readOnly: true });
     try {
-      const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
+      const meta = await fetchOneFresh(client, uid, { uid: true, size: true });
       if (!meta) throw new AppError('message-not-found', `UID ${uid} in ${JSON.stringify(folder)}`);
       if ((meta.size ?? 0) > MAX_SOURCE_BYTES) throw new AppError('bad-request', `message of ${meta.size} bytes is over the limit`);
       const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });

@@ -60,4 +60,12 @@ describe('toSummary', () => {
     const n = { seq: 1, uid: 1, flags: new Set(), envelope: {}, internalDate: new Date('2026-01-02T03:04:05Z') } as unknown as FetchMessageObject;
     expect(toSummary(n).date).toBe('2026-01-02T03:04:05.000Z');
   });
+  it('copes with what a malformed message gives: no envelope, no structure, no date, a 100-deep tree', () => {
+    const bare = { seq: 1, uid: 5 } as unknown as FetchMessageObject;
+    expect(toSummary(bare)).toMatchObject({ uid: 5, from: null, to: [], subject: '', size: 0, seen: false, hasAttachment: false, date: new Date(0).toISOString() });
+    let node = { type: 'text/plain', part: '1' } as MessageStructureObject;
+    for (let i = 0; i < 100; i++) node = { type: 'multipart/mixed', part: '1', childNodes: [node] } as MessageStructureObject;
+    const deep = { seq: 2, uid: 6, envelope: { subject: 'Grüße', from: [{}] }, bodyStructure: node } as unknown as FetchMessageObject;
+    expect(toSummary(deep)).toMatchObject({ subject: 'Grüße', from: { name: '', address: '' }, hasAttachment: false });
+  });
 });

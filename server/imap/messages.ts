@@ -74,6 +74,11 @@ export async function listMessages(session: Session, folder: string, offset: num
   return withSessionImap(session, async (client) => {
     const lock = await openFolder(client, folder, { readOnly: true });
     try {
+      // The folder may have stayed selected on this connection since its last request, and the
+      // server tells a connection about new or expunged mail only in answer to a command: NOOP
+      // (RFC 3501 section 6.1.2) brings EXISTS up to date, e.g. after the live watcher's IDLE
+      // reported new mail (server/events/).
+      await client.noop();
       const total = client.mailbox ? client.mailbox.exists : 0;
       const range = pageRange(total, offset, Math.min(limit, MAX_PAGE));
       const fetched: FetchMessageObject[] = [];

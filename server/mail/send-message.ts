@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { config } from '../config';
+import { forgetRecentCorrespondents } from '../contacts/recent-correspondents';
 import { AppError } from '../errors';
 import { withSessionImap } from '../imap/session-imap';
 import type { Session } from '../session/session-store';
@@ -71,6 +72,9 @@ export async function sendMessage(session: Session, { raw, envelope }: SendReque
     const detail = err instanceof AppError ? `${err.code}: ${err.message}` : String(err);
     console.warn(`[sealpost] sent for ${session.username}, but not saved to Sent: ${detail}`);
     return { sent: true, savedToSent: false, sentFolder: null };
+  } finally {
+    // The recipients are recent correspondents now: completion reads Sent again.
+    forgetRecentCorrespondents(session);
   }
 }
 

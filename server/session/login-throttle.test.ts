@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { AppError } from '../errors';
-import { LoginThrottle, THROTTLE_MAX_DELAY_MS, THROTTLE_MAX_QUEUED, THROTTLE_WINDOW_MS } from './login-throttle';
+import { LoginThrottle, THROTTLE_MAX_DELAY_MS, THROTTLE_MAX_QUEUED, THROTTLE_USERNAME_FREE_FAILURES, THROTTLE_WINDOW_MS } from './login-throttle';
 
 const wrong = () => Promise.reject(new AppError('auth-failed'));
 const isFailure = (e: unknown) => e instanceof AppError && e.code === 'auth-failed';
@@ -62,5 +62,15 @@ describe('LoginThrottle', () => {
     expect(codes.filter((c) => c === 'auth-failed')).toHaveLength(THROTTLE_MAX_QUEUED);
     // Once the line is empty, a new attempt is accepted again.
     await expect(t.attempt('carol', 'ip', async () => 'ok', isFailure)).resolves.toBe('ok');
+  });
+
+  it('slows every address for a username once it has many failures from rotating addresses', async () => {
+    const { t, slept } = throttle();
+    for (let i = 0; i < THROTTLE_USERNAME_FREE_FAILURES; i++) await t.attempt('dave', `10.0.0.${i}`, wrong, isFailure).catch(() => {});
+    expect(slept.every((ms) => ms === 0)).toBe(true); // each address failed once: nobody was slowed yet
+    expect(t.delayFor('dave', '192.0.2.1')).toBe(0);
+    await t.attempt('dave', '192.0.2.1', wrong, isFailure).catch(() => {});
+    expect(t.delayFor('dave', '198.51.100.9')).toBe(500); // a fresh address is slowed now
+    expect(t.delayFor('erin', '198.51.100.9')).toBe(0); // other users are not
   });
 });

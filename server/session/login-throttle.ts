@@ -6,7 +6,9 @@ import { AppError } from '../errors';
 // after another, and each recorded failure doubles the wait before the next one is checked
 // (500 ms, 1 s, 2 s ... up to 16 s). A success or 15 quiet minutes forget the failures. There is
 // no hard lock-out, so a guesser cannot lock a user out; a few attempts may queue per key, more
-// are refused with 'too-many-attempts'.
+// are refused with 'too-many-attempts'. Failures are also counted per username across all
+// addresses: a guesser who rotates addresses (or forges them) is slowed too once a username has
+// more failures than one person plausibly makes.
 
 export const THROTTLE_BASE_DELAY_MS = 500;
 export const THROTTLE_MAX_DELAY_MS = 16_000;
@@ -14,6 +16,8 @@ export const THROTTLE_MAX_DELAY_MS = 16_000;
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
 /** Attempts for one key that may wait in line; the next is refused. */
 export const THROTTLE_MAX_QUEUED = 3;
+/** Failures for one username, from any address, before every address is slowed for it. */
+export const THROTTLE_USERNAME_FREE_FAILURES = 20;
 /** Keys remembered at most; beyond it stale entries are dropped. */
 const MAX_KEYS = 10_000;
 
@@ -44,10 +48,17 @@ export class LoginThrottle {
     return `${username.trim().toLowerCase()}\u0000${ip}`;
   }
 
+  /** The key counting a username's failures from every address ("\u0001" is never an address). */
+  private usernameKey(username: string): string {
+    return this.key(username, '\u0001');
+  }
+
   /** The wait before the next attempt for this username and address is checked. */
   delayFor(username: string, ip: string): number {
-    const f = this.current(this.key(username, ip));
-    return f ? Math.min(THROTTLE_BASE_DELAY_MS * 2 ** (f.count - 1), THROTTLE_MAX_DELAY_MS) : 0;
+    const perAddress = this.current(this.key(username, ip))?.count ?? 0;
+    const perUsername = (this.current(this.usernameKey(username))?.count ?? 0) - THROTTLE_USERNAME_FREE_FAILURES;
+    const count = Math.max(perAddress, perUsername);
+    return count > 0 ? Math.min(THROTTLE_BASE_DELAY_MS * 2 ** (count - 1), THROTTLE_MAX_DELAY_MS) : 0;
   }
 
   /**
@@ -64,10 +75,15 @@ export class LoginThrottle {
       await this.sleep(this.delayFor(username, ip));
       try {
         const result = await run();
+        // Only this address's failures are forgotten: a success elsewhere says nothing about
+        // the guesses other addresses made.
         this.failures.delete(key);
         return result;
       } catch (err) {
-        if (isFailure(err)) this.recordFailure(key);
+        if (isFailure(err)) {
+          this.recordFailure(key);
+          this.recordFailure(this.usernameKey(username));
+        }
         throw err;
       }
     });

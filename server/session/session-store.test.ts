@@ -55,7 +55,18 @@ describe('SessionStore', () => {
     expect(session.ended).toBe(true);
   });
 
-  it('sweep ends idle sessions without a request', () => {
+  it('background reads do not keep a session alive', () => {
+    let now = 0;
+    const store = new SessionStore(SECRET, 1000, () => now);
+    const session = store.create('alice', 'alice@x', 'p');
+    now = 900;
+    expect(store.get(session.id, { touch: false })).not.toBeNull();
+    now = 1001;
+    expect(store.get(session.id, { touch: false })).toBeNull();
+    expect(session.ended).toBe(true);
+  });
+
+    it('sweep ends idle sessions without a request', () => {
     let now = 0;
     const store = new SessionStore(SECRET, 1000, () => now);
     store.create('a', 'a@x', 'p');

@@ -20,6 +20,8 @@ export interface Session {
   imapConnecting?: Promise<ImapFlow>;
   /** Set when the session is signed out or expired; a connection opened later is closed at once. */
   ended?: boolean;
+  /** Called once when the session ends (its live event streams close: server/events/live-streams.ts). */
+  onEnd?: Set<() => void>;
 }
 
 /**
@@ -47,8 +49,11 @@ export class SessionStore {
     return session;
   }
 
-  /** The live session for `id`, touched; null when unknown or idle too long. */
-  get(id: string | undefined): Session | null {
+  /**
+   * The live session for `id`, touched (unless `touch` is false: reads the page makes by itself
+   * after a live event are not the user's activity); null when unknown or idle too long.
+   */
+  get(id: string | undefined, { touch = true }: { touch?: boolean } = {}): Session | null {
     if (!id) return null;
     const session = this.sessions.get(id);
     if (!session) return null;
@@ -56,7 +61,7 @@ export class SessionStore {
       this.destroy(id);
       return null;
     }
-    session.lastSeen = this.now();
+    if (touch) session.lastSeen = this.now();
     return session;
   }
 
@@ -69,6 +74,8 @@ export class SessionStore {
     if (!session) return;
     this.sessions.delete(id);
     session.ended = true;
+    for (const listener of session.onEnd ?? []) listener();
+    session.onEnd?.clear();
     const client = session.imap;
     session.imap = undefined;
     client?.logout().catch(() => client.close());

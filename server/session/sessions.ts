@@ -1,6 +1,8 @@
 import 'server-only';
 
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
+
+import { BACKGROUND_HEADER } from '@/lib/api/background';
 
 import { config } from '../config';
 import { AppError } from '../errors';
@@ -32,10 +34,15 @@ function state(): State {
 export const sessionStore = (): SessionStore => state().store;
 export const loginThrottle = (): LoginThrottle => state().throttle;
 
-/** The request's live session (touching it), or null. For pages and route handlers. */
+/**
+ * The request's live session, or null. For pages and route handlers. It counts as activity
+ * (touched) unless the browser marked the request as its own background read (new mail arriving
+ * must not keep an unattended session alive).
+ */
 export async function currentSession(): Promise<Session | null> {
   const jar = await cookies();
-  return sessionStore().get(jar.get(SESSION_COOKIE)?.value);
+  const background = (await headers()).get(BACKGROUND_HEADER) === '1';
+  return sessionStore().get(jar.get(SESSION_COOKIE)?.value, { touch: !background });
 }
 
 export async function requireSession(): Promise<Session> {

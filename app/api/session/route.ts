@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 
 import type { SessionInfo } from '@/lib/api/types';
+import { config } from '@/server/config';
 import { clientAddress, handle, isHttpsRequest, parseOrThrow, readJsonBody } from '@/server/http';
 import { login } from '@/server/session/login';
 import { clearSessionCookie, setSessionCookie } from '@/server/session/session-cookie';
@@ -16,7 +17,7 @@ const LoginBody = z.object({
 export async function POST(request: Request) {
   return handle(async () => {
     const body = parseOrThrow(LoginBody, await readJsonBody(request));
-    const session = await login(body.username, body.password, clientAddress(request.headers));
+    const session = await login(body.username, body.password, clientAddress(request.headers, config().trustedProxies));
     const res = NextResponse.json<SessionInfo>({ username: session.username, email: session.email });
     setSessionCookie(res, session.id, isHttpsRequest(request.headers, request.url));
     return res;
