@@ -1,5 +1,8 @@
 'use client';
 
+import { useEffect } from 'react';
+
+import { api } from '@/lib/api/client';
 import type { SendResult } from '@/lib/api/types';
 import { useCompose, useFolders, useMessageList } from '@/stores/mail-stores-provider';
 
@@ -17,6 +20,21 @@ export function ComposeLauncher({ email }: { email: string }) {
   const listFolder = useMessageList((s) => s.folder);
   const openList = useMessageList((s) => s.open);
   // Drafts and Sent change under a composer: show them as they now are.
+  const setDisplayName = useCompose((s) => s.setDisplayName);
+  // The user's name for From, from their own directory entry when there is one (else From is
+  // the bare address).
+  useEffect(() => {
+    const controller = new AbortController();
+    api.contacts(email, controller.signal).then(
+      (r) => {
+        const me = r.suggestions.find((c) => c.source === 'directory' && c.name && c.address.toLowerCase() === email.toLowerCase());
+        if (me) setDisplayName(me.name);
+      },
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [email, setDisplayName]);
+
   const close = (outcome?: string) => {
     closeCompose(outcome);
     const open = folders.find((f) => f.path === listFolder);

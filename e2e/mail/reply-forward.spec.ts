@@ -107,3 +107,24 @@ test('Forward as attachment sends the original bytes unchanged as message/rfc822
   expect(got!.source.toString('latin1')).toMatch(/Content-Type: message\/rfc822;\r\n name="[^"]+\.eml"\r\nContent-Transfer-Encoding: 7bit/);
   expect(got!.source.indexOf(original!.source)).toBeGreaterThan(0);
 });
+
+test("From carries the user's name from their directory entry", async ({ page }) => {
+  const subject = `Named ${randomUUID()}`;
+  // judy has no directory entry; the directory's answer for her address is played back here.
+  await page.route('**/api/contacts?*', (route) =>
+    new URL(route.request().url()).searchParams.get('q') === 'judy@sealpost.test'
+      ? route.fulfill({
+          json: { query: 'judy@sealpost.test', directoryAvailable: true, suggestions: [{ name: 'Judy Directory', address: 'judy@sealpost.test', source: 'directory' }] },
+        })
+      : route.continue(),
+  );
+  await signIn(page, 'judy');
+  await page.getByRole('button', { name: 'New message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New message' });
+  await dialog.getByLabel('To', { exact: true }).fill('mallory@sealpost.test');
+  await dialog.getByLabel('Subject', { exact: true }).fill(subject);
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Message sent.' })).toBeVisible();
+  const [got] = await waitForMessages('mallory', 'INBOX', subject);
+  expect(got!.source.toString('latin1')).toMatch(/^From: "Judy Directory" <judy@sealpost\.test>\r$/m);
+});
