@@ -38,4 +38,5 @@ export const ERROR_RESPONSES: Readonly<Record<ApiErrorCode, { status: number; me
   'folder-not-empty': { status: 409, message: 'The folder holds more messages than you confirmed. Nothing was deleted; look again and retry.' },
   'folder-changed': { status: 409, message: 'The folder changed since you confirmed. Nothing was deleted; try again.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
+  'no-drafts-folder': { status: 404, message: 'This account has no Drafts folder, so the draft could not be saved.' },
 };

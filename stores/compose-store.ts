@@ -1,7 +1,10 @@
 import { createStore } from 'zustand/vanilla';
 
-/** What the composer starts from: nothing, or a message being answered or passed on. */
-export type ComposeMode = 'new' | 'reply' | 'replyAll' | 'forward' | 'forwardAsAttachment';
+/**
+ * What the composer starts from: nothing, or a message being answered or passed on, or a draft
+ * being continued ('draft': its next save replaces it).
+ */
+export type ComposeMode = 'new' | 'reply' | 'replyAll' | 'forward' | 'forwardAsAttachment' | 'draft';
 
 export interface ComposeRequest {
   mode: ComposeMode;
@@ -14,6 +17,9 @@ export interface ComposeState {
   request: ComposeRequest | null;
   /** What happened to the last message sent, shown until the next composer opens. */
   outcome: string | null;
+  /** The user's display name for From; '' sends the bare address (never an empty quoted name). */
+  displayName: string;
+  setDisplayName: (name: string) => void;
   openCompose: (request: ComposeRequest) => void;
   close: (outcome?: string) => void;
 }
@@ -23,6 +29,10 @@ export function createComposeStore() {
   return createStore<ComposeState>()((set) => ({
     request: null,
     outcome: null,
+    displayName: '',
+    setDisplayName(displayName) {
+      set({ displayName: displayName.trim() });
+    },
     openCompose(request) {
       set({ request, outcome: null });
     },

@@ -1,7 +1,10 @@
 'use client';
 
+import { useEffect } from 'react';
+
+import { api } from '@/lib/api/client';
 import type { SendResult } from '@/lib/api/types';
-import { useCompose } from '@/stores/mail-stores-provider';
+import { useCompose, useFolders, useMessageList } from '@/stores/mail-stores-provider';
 
 import { ComposeDialog } from './compose-dialog';
 
@@ -9,8 +12,35 @@ import { ComposeDialog } from './compose-dialog';
 export function ComposeLauncher({ email }: { email: string }) {
   const request = useCompose((s) => s.request);
   const outcome = useCompose((s) => s.outcome);
+  const displayName = useCompose((s) => s.displayName);
   const openCompose = useCompose((s) => s.openCompose);
-  const close = useCompose((s) => s.close);
+  const closeCompose = useCompose((s) => s.close);
+  const folders = useFolders((s) => s.folders);
+  const loadFolders = useFolders((s) => s.load);
+  const listFolder = useMessageList((s) => s.folder);
+  const openList = useMessageList((s) => s.open);
+  // Drafts and Sent change under a composer: show them as they now are.
+  const setDisplayName = useCompose((s) => s.setDisplayName);
+  // The user's name for From, from their own directory entry when there is one (else From is
+  // the bare address).
+  useEffect(() => {
+    const controller = new AbortController();
+    api.contacts(email, controller.signal).then(
+      (r) => {
+        const me = r.suggestions.find((c) => c.source === 'directory' && c.name && c.address.toLowerCase() === email.toLowerCase());
+        if (me) setDisplayName(me.name);
+      },
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [email, setDisplayName]);
+
+  const close = (outcome?: string) => {
+    closeCompose(outcome);
+    const open = folders.find((f) => f.path === listFolder);
+    if (open && (open.specialUse === 'drafts' || open.specialUse === 'sent')) void openList(open.path);
+    void loadFolders();
+  };
   const sent = (r: SendResult) => close(r.savedToSent ? 'Message sent.' : 'Message sent, but the copy could not be saved to Sent.');
   return (
     <>
@@ -22,7 +52,17 @@ export function ComposeLauncher({ email }: { email: string }) {
           {outcome}
         </span>
       )}
-      {request && <ComposeDialog from={email} onClose={() => close()} onSent={sent} />}
+      {request && (
+        <ComposeDialog
+          // A new request (another message answered) starts a new composer.
+          key={`${request.mode}:${request.source?.folder ?? ''}:${request.source?.uid ?? ''}`}
+          mode={request.mode}
+          source={request.source}
+          from={{ name: displayName, address: email }}
+          onClose={close}
+          onSent={sent}
+        />
+      )}
     </>
   );
 }

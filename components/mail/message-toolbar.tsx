@@ -6,6 +6,7 @@ import { errorMessage } from '@/lib/api/client';
 import { useMessageActions, useMessageList } from '@/stores/mail-stores-provider';
 
 import { FolderPickerDialog } from './folder-picker-dialog';
+import { ComposeActions } from '../compose/compose-actions';
 
 /** Actions on the open message. Errors are shown, and the message stays where it was. */
 export function MessageToolbar() {
@@ -28,6 +29,7 @@ export function MessageToolbar() {
   return (
     <>
       <div role="toolbar" aria-label="Message actions" className="message-toolbar">
+        <ComposeActions />
         <button type="button" onClick={run(() => actions.move({ specialUse: 'trash' }, 'Moved to Trash.'))}>
           Delete
         </button>

@@ -82,6 +82,8 @@ test('c opens a new message; r, a and f open the composer on the selected messag
   await expect(composer.getByRole('textbox', { name: 'Subject' })).toHaveValue('jk?');
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
   await composer.getByRole('button', { name: 'Discard' }).click();
+  // Something was typed: discarding asks whether to delete the draft.
+  await page.getByRole('alertdialog', { name: 'Discard this message?' }).getByRole('button', { name: 'Delete draft' }).click();
   await expect(composer).toHaveCount(0);
 
   await option(page, newest!).click();

@@ -1,6 +1,7 @@
 // The browser's typed access to the app's API. Errors arrive as ApiRequestError with the
 // server's code and its user-safe message.
 import { bytesToBase64 } from '../bytes';
+import { base64Bytes } from '../mail/base64-bytes';
 
 import { listQueryParams } from '../mail/list-query';
 
@@ -22,6 +23,7 @@ import type {
   MessageWindow,
   MoveResult,
   MoveTarget,
+  SavedDraft,
   SendResult,
   SessionInfo,
 } from './types';
@@ -69,10 +71,56 @@ async function send(path: string, init?: RequestInit): Promise<Response> {
     throw new ApiRequestError('network', 'Sealpost cannot be reached. Check your connection.', 0);
   }
   if (res.ok) return res;
-  const err = ((await res.json().catch(() => null)) as ApiError | null)?.error;
+  throw toApiRequestError(res.status, await res.json().catch(() => null));
+}
+
+/** The error of a failed answer: the server's code and message (the same for fetch and XHR). */
+export function toApiRequestError(status: number, body: unknown): ApiRequestError {
+  const err = (body as ApiError | null)?.error;
   const message = err?.message ?? GENERIC;
   // An unexpected failure names its server log entry, for a support call.
-  throw new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, res.status);
+  return new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, status);
+}
+
+/**
+ * `{ ...fields, "raw": "<base64>" }` as a Blob, the base64 written as bytes: a message with
+ * large attachments never becomes one huge string (which blocked the page for seconds).
+ */
+function rawMessageJson(raw: Uint8Array, fields: Record<string, unknown>): Blob {
+  const head = JSON.stringify(fields).slice(0, -1);
+  return new Blob([`${head}${head.length > 1 ? ',' : ''}"raw":"`, base64Bytes(raw) as Uint8Array<ArrayBuffer>, '"}'], { type: 'application/json' });
+}
+
+/** Upload progress: bytes of the request body sent so far, of `total`. */
+export type UploadProgress = (sent: number, total: number) => void;
+
+/**
+ * A JSON POST through XMLHttpRequest, whose upload events fetch() does not offer, with the
+ * same error mapping as request().
+ */
+function postWithProgress<T>(path: string, body: Blob, onProgress: UploadProgress): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.size);
+    xhr.onerror = () => reject(new ApiRequestError('network', 'Sealpost cannot be reached. Check your connection.', 0));
+    xhr.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        // A non-JSON error page: mapped as an unknown failure below.
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(parsed as T);
+      // A proxy in front of the app (nginx's client_max_body_size) answers 413 without our JSON.
+      else if (xhr.status === 413 && !(parsed as ApiError | null)?.error) reject(new ApiRequestError('message-too-large', 'The message is too large to send.', 413));
+      else reject(toApiRequestError(xhr.status, parsed));
+    };
+    xhr.send(body);
+  });
 }
 
 /** Request options for reads the page makes by itself (see ./background.ts). */
@@ -104,6 +152,13 @@ export const api = {
   /** Submits the browser-built message bytes unchanged; `to` is the envelope (To, Cc and Bcc). */
   send: (raw: Uint8Array, to: string[]) =>
     request<SendResult>('/api/send', { method: 'POST', body: JSON.stringify({ raw: bytesToBase64(raw), to }) }),
+  /** As send, reporting upload progress (large attachments take a while to upload). */
+  sendWithProgress: (raw: Uint8Array, to: string[], onProgress: UploadProgress) =>
+    postWithProgress<SendResult>('/api/send', rawMessageJson(raw, { to }), onProgress),
+  /** Stores a draft in Drafts, replacing the version `replaceUid`. */
+  saveDraft: (raw: Uint8Array, replaceUid?: number | null) =>
+    request<SavedDraft>('/api/drafts', { method: 'POST', body: rawMessageJson(raw, replaceUid ? { replaceUid } : {}) }),
+  deleteDraft: (uid: number) => request<void>(`/api/drafts?${new URLSearchParams({ uid: String(uid) })}`, { method: 'DELETE' }),
   move: (folder: string, uids: number[], to: MoveTarget) =>
     request<MoveResult>('/api/messages/move', { method: 'POST', body: JSON.stringify({ folder, uids, to }) }),
   /** Address completion; `signal` lets a newer keystroke cancel the answer to an older one. */

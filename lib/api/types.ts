@@ -20,7 +20,8 @@ export type ApiErrorCode =
   | 'invalid-folder-name'
   | 'folder-not-empty'
   | 'folder-changed'
-  | 'internal';
+  | 'internal'
+  | 'no-drafts-folder';
 
 export interface ApiError {
   /** `requestId` comes only with 'internal': it names the server log entry for a support call. */
@@ -223,4 +224,10 @@ export interface MessageWindow extends MessagePage {
   version: number;
   /** True when the server lacks SORT and the rows are in arrival order instead. */
   sortFallback: boolean;
+}
+
+/** POST /api/drafts: where the draft was stored; `uid` null when the server does not say (no UIDPLUS). */
+export interface SavedDraft {
+  folder: string;
+  uid: number | null;
 }

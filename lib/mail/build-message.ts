@@ -3,6 +3,7 @@
 // 7-bit transfer encoding, RFC 2047 encoded words for non-ASCII header text.
 import type { MailAddress } from '../api/types';
 import { bytesToBase64 } from '../bytes';
+import { type MimeEntity, attachmentEntity, concat, multipart, serializeEntity } from './mime-parts';
 
 export interface OutgoingMessage {
   from: MailAddress;
@@ -15,6 +16,18 @@ export interface OutgoingMessage {
   messageId?: string;
   inReplyTo?: string;
   references?: string[];
+  /** Only for drafts, so that a draft remembers them: a message to send never carries Bcc. */
+  bcc?: MailAddress[];
+  /** Sanitized HTML (lib/mail/sanitize-compose-html.ts); `text` is then its plain rendering. */
+  html?: string;
+  attachments?: OutgoingAttachment[];
+}
+
+export interface OutgoingAttachment {
+  filename: string;
+  mimeType: string;
+  /** Exact bytes; a message/rfc822 attachment is the forwarded message as it was received. */
+  content: Uint8Array;
 }
 
 const CRLF = '\r\n';
@@ -89,21 +102,42 @@ function randomId(domain: string): string {
   return `${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}@${domain}`;
 }
 
-/** The complete message as bytes. Bcc is never written: Bcc recipients travel in the envelope only. */
+/** The complete message as bytes. Bcc is written only for drafts (see OutgoingMessage.bcc). */
 export function buildMessage(m: OutgoingMessage): Uint8Array {
   const domain = m.from.address.split('@')[1] ?? 'localhost';
   const headers = [
     `From: ${formatAddress(m.from)}`,
-    `To: ${m.to.map(formatAddress).join(`,${CRLF} `)}`,
+    // No To at all (a draft not yet addressed, or Bcc only) rather than an empty one.
+    ...(m.to.length ? [`To: ${m.to.map(formatAddress).join(`,${CRLF} `)}`] : []),
     ...(m.cc?.length ? [`Cc: ${m.cc.map(formatAddress).join(`,${CRLF} `)}`] : []),
+    ...(m.bcc?.length ? [`Bcc: ${m.bcc.map(formatAddress).join(`,${CRLF} `)}`] : []),
     `Subject: ${unstructured(m.subject)}`,
     `Date: ${formatDate(m.date ?? new Date())}`,
     `Message-ID: <${m.messageId ?? randomId(domain)}>`,
     ...(m.inReplyTo ? [`In-Reply-To: <${m.inReplyTo}>`] : []),
     ...(m.references?.length ? [`References: ${m.references.map((r) => `<${r}>`).join(`${CRLF} `)}`] : []),
     'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: quoted-printable',
   ];
-  return utf8.encode(`${headers.join(CRLF)}${CRLF}${CRLF}${quotedPrintable(m.text)}${CRLF}`);
+  if (m.html === undefined && !m.attachments?.length) {
+    // The plain-text message, byte for byte as it has always been built.
+    headers.push('Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable');
+    return utf8.encode(`${headers.join(CRLF)}${CRLF}${CRLF}${quotedPrintable(m.text)}${CRLF}`);
+  }
+  return concat([utf8.encode(`${headers.join(CRLF)}${CRLF}`), mimeBody(m)]);
+}
+
+function textEntity(text: string, subtype: 'plain' | 'html'): MimeEntity {
+  return {
+    headers: [`Content-Type: text/${subtype}; charset=utf-8`, 'Content-Transfer-Encoding: quoted-printable'],
+    body: utf8.encode(`${quotedPrintable(text)}${CRLF}`),
+    eightBit: false,
+  };
+}
+
+/** The MIME body of a rich or attaching message: text (and HTML), then the attachments. */
+function mimeBody(m: OutgoingMessage): Uint8Array {
+  const text = textEntity(m.text, 'plain');
+  const body = m.html === undefined ? text : multipart('alternative', [text, textEntity(m.html, 'html')]);
+  const parts = m.attachments ?? [];
+  return serializeEntity(parts.length ? multipart('mixed', [body, ...parts.map(attachmentEntity)]) : body);
 }

@@ -53,6 +53,17 @@ export interface ParsedMessage {
   html: string | null;
   attachments: ParsedAttachment[];
   notices: MessageNotice[];
+  // Optional so that hand-made ParsedMessages (tests, other stores) stay valid; parseMessage
+  // always sets them. Replying and continuing a draft need them.
+  /** Message-ID without angle brackets. */
+  messageId?: string | null;
+  /** References, or In-Reply-To when the message has no References, without angle brackets. */
+  references?: string[];
+  /** In-Reply-To's first Message-ID (drafts keep what they answer). */
+  inReplyTo?: string | null;
+  replyTo?: MailAddress[];
+  /** Only drafts carry Bcc. */
+  bcc?: MailAddress[];
 }
 
 /** Kept for callers that distinguish parse failures; parseMessage itself no longer throws it. */
@@ -178,12 +189,20 @@ export async function parseMessage(raw: Uint8Array): Promise<ParsedMessage> {
     // No part could be found: the raw body is the best reading there is.
     bodyText = new TextDecoder('utf-8').decode(body.subarray(0, MAX_RAW_FALLBACK_BYTES));
   }
+  const ids = (v: string | undefined) => (v?.match(/<[^<>\s]+>/g) ?? []).map((id) => id.slice(1, -1));
+  const inReplyTo = ids(mail.inReplyTo)[0] ?? null;
+  const references = ids(mail.references);
   return {
     subject: mail.subject ?? '',
     from,
     to: addresses(mail.to as PostalAddress[] | undefined),
     cc: addresses(mail.cc as PostalAddress[] | undefined),
     date: mail.date && !Number.isNaN(new Date(mail.date).getTime()) ? mail.date : null,
+    messageId: ids(mail.messageId)[0] ?? null,
+    references: references.length ? references : inReplyTo ? [inReplyTo] : [],
+    inReplyTo,
+    replyTo: addresses(mail.replyTo as PostalAddress[] | undefined),
+    bcc: addresses(mail.bcc as PostalAddress[] | undefined),
     text: bodyText,
     html: mail.html ?? null,
     attachments: mail.attachments.map((a) => {

@@ -1,0 +1,241 @@
+'use client';
+
+import { type DragEvent, type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+
+import { api, errorMessage } from '@/lib/api/client';
+import type { MailAddress, SendResult } from '@/lib/api/types';
+import { buildMessage } from '@/lib/mail/build-message';
+import { type ComposeFields, attachmentId, outgoingMessage, readRecipients, switchFormat } from '@/lib/mail/compose-fields';
+
+import { AttachmentField, MAX_ATTACHMENTS_BYTES, formatSize } from './attachment-field';
+import { DiscardConfirm } from './discard-confirm';
+import { RecipientInput } from './recipient-input';
+import { RichTextEditor } from './rich-text-editor';
+import { useDraftAutosave } from './use-draft-autosave';
+
+interface Props {
+  from: MailAddress;
+  initial: ComposeFields;
+  /** The draft this composer continues (replaced by its next save), null for a fresh one. */
+  draftUid: number | null;
+  focusBody: boolean;
+  onClose: (outcome?: string) => void;
+  onSent: (r: SendResult) => void;
+}
+
+/**
+ * The composer's form. The browser builds the exact bytes; the server submits them and keeps
+ * the same bytes in Sent. On any failure the form stays as it was, and the draft is saved.
+ */
+export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSent }: Props) {
+  const [fields, setFields] = useState(initial);
+  const [touched, setTouched] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [dropping, setDropping] = useState(false);
+  const [editorKey, setEditorKey] = useState(0);
+
+  // A reply starts above the quote.
+  const body = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (focusBody && body.current) {
+      body.current.setSelectionRange(0, 0);
+      body.current.scrollTop = 0;
+    }
+  }, [focusBody]);
+
+  const buildDraft = useCallback(() => buildMessage(outgoingMessage(fields, from, readRecipients(fields).recipients, { draft: true })), [fields, from]);
+  const draft = useDraftAutosave(buildDraft, draftUid);
+
+  const update = (change: Partial<ComposeFields> | ((f: ComposeFields) => ComposeFields)) => {
+    setFields((f) => (typeof change === 'function' ? change(f) : { ...f, ...change }));
+    setTouched(true);
+    draft.changed();
+  };
+
+  async function addFiles(files: File[]) {
+    if (!files.length) return;
+    let total = fields.attachments.reduce((n, a) => n + a.content.length, 0);
+    const added: ComposeFields['attachments'] = [];
+    const refused: string[] = [];
+    for (const file of files) {
+      if (total + file.size > MAX_ATTACHMENTS_BYTES) {
+        refused.push(`${file.name} (${formatSize(file.size)})`);
+        continue;
+      }
+      total += file.size;
+      added.push({ id: attachmentId(), filename: file.name, mimeType: file.type || 'application/octet-stream', content: new Uint8Array(await file.arrayBuffer()) });
+    }
+    setError(refused.length ? `Attachments can be at most ${formatSize(MAX_ATTACHMENTS_BYTES)} in all. Not attached: ${refused.join(', ')}.` : null);
+    if (added.length) update((f) => ({ ...f, attachments: [...f.attachments, ...added] }));
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const { recipients, invalid } = readRecipients(fields);
+    if (invalid.length) return setError(`Not an e-mail address: ${invalid.join(', ')}`);
+    if (recipients.to.length + recipients.cc.length + recipients.bcc.length === 0) return setError('Add at least one recipient.');
+    // Forwarded files count too: past this, the message would exceed what the server accepts.
+    const attached = fields.attachments.reduce((n, a) => n + a.content.length, 0);
+    if (attached > MAX_ATTACHMENTS_BYTES) {
+      return setError(`Attachments can be at most ${formatSize(MAX_ATTACHMENTS_BYTES)} in all; these are ${formatSize(attached)}. Remove some to send.`);
+    }
+    setBusy(true);
+    setError(null);
+    setProgress({ sent: 0, total: 1 });
+    draft.hold();
+    try {
+      // Let the progress bar appear before the (synchronous) build of a large message.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const raw = buildMessage(outgoingMessage(fields, from, recipients, { draft: false }));
+      const envelope = [...recipients.to, ...recipients.cc, ...recipients.bcc].map((a) => a.address);
+      const result = await api.sendWithProgress(raw, envelope, (sent, total) => setProgress({ sent, total }));
+      const uid = await draft.stop();
+      if (uid !== null) await api.deleteDraft(uid).catch(() => undefined);
+      onSent(result);
+    } catch (e) {
+      setError(errorMessage(e, 'The message could not be sent.'));
+      setBusy(false);
+      setProgress(null);
+      // Nothing is lost: the message as it is goes to Drafts.
+      await draft.saveNow(true);
+    }
+  }
+
+  const requestClose = async () => {
+    if (busy) return;
+    if (await draft.saveNow()) onClose(draft.uid() !== null ? 'Draft saved.' : undefined);
+  };
+
+  const discard = () => {
+    if (draft.uid() === null && !touched) onClose();
+    else setConfirming(true);
+  };
+  const deleteDraft = async () => {
+    const uid = await draft.stop();
+    if (uid === null) return onClose();
+    try {
+      await api.deleteDraft(uid);
+      onClose('Draft deleted.');
+    } catch (e) {
+      onClose(errorMessage(e, 'The draft could not be deleted.'));
+    }
+  };
+
+  const onDragOver = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    setDropping(true);
+  };
+  const onDrop = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
+    e.preventDefault();
+    setDropping(false);
+    void addFiles(Array.from(e.dataTransfer.files));
+  };
+
+  const percent = progress ? Math.min(100, Math.round((progress.sent / Math.max(1, progress.total)) * 100)) : 0;
+  const status = draft.status;
+  return (
+    <form
+      aria-labelledby="compose-title"
+      onSubmit={onSubmit}
+      aria-busy={busy}
+      className={dropping ? 'drop-target' : undefined}
+      onDragOver={onDragOver}
+      onDragLeave={() => setDropping(false)}
+      onDrop={onDrop}
+      onKeyDown={(e) => {
+        // Esc closes the composer and keeps what was written as a draft.
+        if (e.key === 'Escape' && !confirming) {
+          e.preventDefault();
+          e.stopPropagation();
+          void requestClose();
+        }
+      }}
+    >
+      <RecipientInput id="compose-to" name="to" label="To" value={fields.to} onChange={(to) => update({ to })} autoFocus={!focusBody} />
+      <RecipientInput id="compose-cc" name="cc" label="Cc" value={fields.cc} onChange={(cc) => update({ cc })} />
+      <RecipientInput id="compose-bcc" name="bcc" label="Bcc" value={fields.bcc} onChange={(bcc) => update({ bcc })} />
+      <label htmlFor="compose-subject">Subject</label>
+      <input id="compose-subject" name="subject" type="text" autoComplete="off" value={fields.subject} onChange={(e) => update({ subject: e.target.value })} />
+      <fieldset className="format-toggle">
+        <legend>Format</legend>
+        {(['plain', 'rich'] as const).map((format) => (
+          <label key={format}>
+            <input
+              type="radio"
+              name="format"
+              checked={fields.format === format}
+              onChange={() => {
+                update((f) => switchFormat(f, format));
+                setEditorKey((k) => k + 1);
+              }}
+            />{' '}
+            {format === 'plain' ? 'Plain text' : 'Rich text'}
+          </label>
+        ))}
+      </fieldset>
+      {fields.format === 'plain' ? (
+        <>
+          <label htmlFor="compose-body">Message</label>
+          <textarea
+            ref={body}
+            id="compose-body"
+            name="body"
+            rows={12}
+            autoFocus={focusBody}
+            value={fields.text}
+            onChange={(e) => update({ text: e.target.value })}
+          />
+        </>
+      ) : (
+        <RichTextEditor key={editorKey} initialHtml={fields.html} onChange={(html) => update({ html })} />
+      )}
+      <AttachmentField
+        attachments={fields.attachments}
+        onAdd={(files) => void addFiles(files)}
+        onRemove={(id) => update((f) => ({ ...f, attachments: f.attachments.filter((a) => a.id !== id) }))}
+        disabled={busy}
+      />
+      {dropping && <p className="drop-hint">Drop files to attach them</p>}
+      {progress && (
+        <div className="send-progress">
+          <progress aria-label="Upload progress" max={100} value={percent} /> {percent < 100 ? `Uploading… ${percent}%` : 'Sending…'}
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      <p role="status" className="draft-status">
+        {status.state === 'saving' ? 'Saving draft…' : status.state === 'saved' ? 'Draft saved' : status.state === 'error' ? status.message : ''}
+      </p>
+      <div className="dialog-buttons">
+        <button type="submit" disabled={busy}>
+          Send
+        </button>
+        <button type="button" onClick={discard} disabled={busy}>
+          Discard
+        </button>
+        <button type="button" onClick={() => void requestClose()} disabled={busy}>
+          Close
+        </button>
+      </div>
+      {confirming && (
+        <DiscardConfirm
+          onDelete={() => void deleteDraft()}
+          onKeep={async () => {
+            setConfirming(false);
+            if (await draft.saveNow()) onClose(draft.uid() !== null ? 'Draft saved.' : undefined);
+          }}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,43 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+
+import { api, errorMessage } from '@/lib/api/client';
+import { type ComposeFields, type ComposeStart, emptyFields, startFields } from '@/lib/mail/compose-fields';
+import { MessageParseError, parseMessage } from '@/lib/mail/parse-message';
+
+export type ComposeStartState =
+  | { state: 'loading' }
+  | { state: 'ready'; fields: ComposeFields; draftUid: number | null }
+  | { state: 'error'; message: string };
+
+/**
+ * The composer's starting fields: empty for a new message, else built from the original's raw
+ * bytes (fetched untouched, so "forward as attachment" carries them exactly).
+ */
+export function useComposeStart(mode: ComposeStart, source: { folder: string; uid: number } | undefined, self: string): ComposeStartState {
+  const needsSource = mode !== 'new' && source !== undefined;
+  const [state, setState] = useState<ComposeStartState>(() =>
+    needsSource ? { state: 'loading' } : { state: 'ready', fields: emptyFields(), draftUid: null },
+  );
+  const folder = source?.folder;
+  const uid = source?.uid;
+  useEffect(() => {
+    if (!needsSource || folder === undefined || uid === undefined) return;
+    let live = true;
+    (async () => {
+      try {
+        const raw = await api.messageSource(folder, uid);
+        const parsed = await parseMessage(raw);
+        if (live) setState({ state: 'ready', fields: startFields(mode, parsed, raw, self), draftUid: mode === 'draft' ? uid : null });
+      } catch (e) {
+        const message = e instanceof MessageParseError ? e.message : errorMessage(e, 'The original message could not be loaded.');
+        if (live) setState({ state: 'error', message });
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [needsSource, folder, uid, mode, self]);
+  return state;
+}
