@@ -20,7 +20,7 @@ describe('content security policy', () => {
       'default-src': "'self'",
       'img-src': "'self' data: blob: https: http:",
       'connect-src': "'self' blob:",
-      'frame-src': "'none'",
+      'frame-src': 'blob:',
       'object-src': 'blob:',
       'base-uri': "'none'",
       'form-action': "'self'",

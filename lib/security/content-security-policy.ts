@@ -12,7 +12,7 @@
 //   (lib/mail/message-document.ts) allows: inline styles (mail is styled inline; styles run no
 //   code) and remote images, which the frame's own CSP still blocks until the user asks for them
 //   per message. The frame itself needs no frame-src: srcdoc is not a
-//   fetch, and Chromium loads it under frame-src 'none' (checked by e2e/security/csp.spec.ts).
+//   fetch and needs no frame-src source (checked by e2e/security/csp.spec.ts).
 
 export interface CspOptions {
   /** Base64 nonce, new for every response. */
@@ -36,7 +36,8 @@ export function contentSecurityPolicy({ nonce, dev = false }: CspOptions): strin
     "font-src 'self' data:",
     // blob: URLs are made only by our own scripts (attachment bytes); reading one back is harmless.
     `connect-src 'self' blob:${dev ? ' ws: wss:' : ''}`,
-    "frame-src 'none'",
+    // Chromium frames an <object>'s document: the PDF preview's blob: needs frame-src too.
+    'frame-src blob:',
     "worker-src 'self' blob:",
     // PDF previews: an <object> of a blob: URL holding bytes the page fetched itself; nothing remote.
     "object-src blob:",
