@@ -11,8 +11,8 @@
 //   container"). So the page's policy must allow what the frame's own CSP
 //   (lib/mail/message-document.ts) allows: inline styles (mail is styled inline; styles run no
 //   code) and remote images, which the frame's own CSP still blocks until the user asks for them
-//   per message. The frame itself needs no frame-src: srcdoc is not a
-//   fetch and needs no frame-src source (checked by e2e/security/csp.spec.ts).
+//   per message. The frame itself needs no frame-src source: srcdoc is not a fetch
+//   (checked by e2e/security/csp.spec.ts).
 
 export interface CspOptions {
   /** Base64 nonce, new for every response. */
