@@ -131,17 +131,6 @@ export function useMailStores(): MailStores {
   return useStores();
 }
 
-/** Flag changes sent at once for a batch (each is one request). */
-const FLAG_CONCURRENCY = 4;
-
-async function eachLimited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(FLAG_CONCURRENCY, items.length) }, worker));
-}
-
 /**
  * Actions on the selected messages (all of a multi-selection, else the focused one). Each
  * changes the server first and the lists after it agreed; a move (of the whole batch) can be
@@ -185,10 +174,8 @@ export function useMessageActions() {
       const list = messageList.getState();
       const focused = list.selectedUid !== null ? list.findMessage(list.selectedUid) : list.findMessage(s.uids[0]!);
       const flagged = !(focused?.flagged ?? false);
-      await eachLimited(s.uids, async (uid) => {
-        await api.setFlags({ folder: s.folder, uid, flagged });
-        messageList.getState().setFlagged(uid, flagged);
-      });
+      await api.setFlags({ folder: s.folder, uids: s.uids, flagged });
+      for (const uid of s.uids) messageList.getState().setFlagged(uid, flagged);
     },
     async markUnread(): Promise<void> {
       const s = selected();
@@ -196,12 +183,13 @@ export function useMessageActions() {
       const list = messageList.getState();
       // Rows not in the cache are marked too; only cached read rows count for the folder's number.
       const targets = s.uids.filter((uid) => list.findMessage(uid)?.seen !== false);
-      await eachLimited(targets, async (uid) => {
-        await api.setFlags({ folder: s.folder, uid, seen: false });
+      if (targets.length === 0) return;
+      await api.setFlags({ folder: s.folder, uids: targets, seen: false });
+      for (const uid of targets) {
         const wasSeen = messageList.getState().findMessage(uid)?.seen;
         messageList.getState().setSeen(uid, false);
         if (wasSeen) folders.getState().adjustUnread(s.folder, 1);
-      });
+      }
     },
   };
 }
@@ -216,7 +204,7 @@ export function useOpenMessage(): (folder: string, uid: number) => Promise<void>
     const message = await reader.getState().open(folder, uid, { size: summary?.size });
     if (!message || !summary || summary.seen) return;
     try {
-      await api.setFlags({ folder, uid, seen: true });
+      await api.setFlags({ folder, uids: [uid], seen: true });
       messageList.getState().setSeen(uid, true);
       folders.getState().adjustUnread(folder, -1);
     } catch {

@@ -90,10 +90,10 @@ export interface MessagePage {
   messages: MessageSummary[];
 }
 
-/** POST /api/messages/flags: set or clear \Seen and \Flagged on one message. */
+/** POST /api/messages/flags: set or clear \Seen and \Flagged on messages (one STORE each). */
 export interface FlagsUpdate {
   folder: string;
-  uid: number;
+  uids: number[];
   seen?: boolean;
   flagged?: boolean;
 }

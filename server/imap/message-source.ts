@@ -30,17 +30,25 @@ export async function fetchMessageSource(session: Session, folder: string, uid: 
 }
 
 /** Sets or clears \Seen and \Flagged on one message. */
-export async function updateFlags(session: Session, folder: string, uid: number, change: { seen?: boolean; flagged?: boolean }): Promise<void> {
+/** Most messages one flag change may name (as many as a batch move). */
+export const MAX_FLAG_UIDS = 1000;
+
+/**
+ * Sets or clears \Seen and \Flagged on messages, one UID STORE per flag for the whole batch.
+ * Safe to repeat after a dropped connection: setting a flag twice changes nothing.
+ */
+export async function updateFlags(session: Session, folder: string, uids: number[], change: { seen?: boolean; flagged?: boolean }): Promise<void> {
+  if (uids.length === 0 || uids.length > MAX_FLAG_UIDS) throw new AppError('bad-request', `flag change for ${uids.length} messages`);
   await withSessionImap(session, async (client) => {
     const lock = await openFolder(client, folder, { readOnly: false });
     try {
-      const range = String(uid);
+      const range = uids.join(',');
       for (const [flag, on] of [['\\Seen', change.seen], ['\\Flagged', change.flagged]] as const) {
         if (on === undefined) continue;
         const ok = on
           ? await client.messageFlagsAdd(range, [flag], { uid: true })
           : await client.messageFlagsRemove(range, [flag], { uid: true });
-        if (!ok) throw new AppError('message-not-found', `STORE ${flag} on UID ${uid} refused`);
+        if (!ok) throw new AppError('message-not-found', `STORE ${flag} on ${uids.length} UIDs refused`);
       }
     } finally {
       lock.release();

@@ -1,24 +1,24 @@
 import { z } from 'zod';
 
 import { handle, parseOrThrow } from '@/server/http';
-import { updateFlags } from '@/server/imap/message-source';
+import { MAX_FLAG_UIDS, updateFlags } from '@/server/imap/message-source';
 import { requireSession } from '@/server/session/sessions';
 
 const Body = z
   .object({
     folder: z.string().min(1).max(1000).regex(/^\P{Cc}+$/u),
-    uid: z.number().int().min(1).max(4294967295),
+    uids: z.array(z.number().int().min(1).max(4294967295)).min(1).max(MAX_FLAG_UIDS),
     seen: z.boolean().optional(),
     flagged: z.boolean().optional(),
   })
   .strict();
 
-/** Marks one message read/unread or flagged/unflagged. */
+/** Marks messages read/unread or flagged/unflagged. */
 export async function POST(request: Request) {
   return handle(async () => {
     const session = await requireSession();
     const body = parseOrThrow(Body, await request.json().catch(() => null));
-    await updateFlags(session, body.folder, body.uid, body);
+    await updateFlags(session, body.folder, body.uids, body);
     return { ok: true };
   });
 }
