@@ -7,6 +7,8 @@ export interface SessionState {
   email: string;
   /** 'ended': signed out here, or the server ended the session (idle expiry). */
   status: 'signed-in' | 'signing-out' | 'ended';
+  /** Why it ended: the user signed out, or the server no longer knows the session. */
+  endedBy: 'user' | 'server' | null;
   signOut: () => Promise<void>;
   /** Called when an API call answers 'not-signed-in'. */
   sessionEnded: () => void;
@@ -17,15 +19,17 @@ export function createSessionStore(email: string, logout: () => Promise<void> = 
   return createStore<SessionState>()((set, get) => ({
     email,
     status: 'signed-in',
+    endedBy: null,
     async signOut() {
       if (get().status !== 'signed-in') return;
       set({ status: 'signing-out' });
       // Whatever the server answers, this browser is done with the session.
       await logout().catch(() => {});
-      set({ status: 'ended' });
+      set({ status: 'ended', endedBy: 'user' });
     },
     sessionEnded() {
-      set({ status: 'ended' });
+      if (get().status === 'ended') return;
+      set({ status: 'ended', endedBy: 'server' });
     },
   }));
 }

@@ -5,8 +5,9 @@ import { currentSession } from '@/server/session/sessions';
 
 export const metadata = { title: 'Sign in · Sealpost' };
 
-export default async function LoginPage() {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   if (await currentSession()) redirect('/mail');
+  const ended = (await searchParams).ended === '1';
   return (
     <main className="login-page">
       <div className="login-card">
@@ -15,7 +16,7 @@ export default async function LoginPage() {
           Sealpost
         </div>
         <h1>Sign in to Sealpost</h1>
-        <LoginForm />
+        <LoginForm notice={ended ? 'Your session ended. Sign in again to go on.' : null} />
       </div>
     </main>
   );

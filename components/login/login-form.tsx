@@ -9,7 +9,7 @@ import { api, errorMessage } from '@/lib/api/client';
  * The sign-in form. Errors are the server's user-safe messages ("Wrong username or password.",
  * "The mail server cannot be reached. Try again later.") in a role="alert" inside the form.
  */
-export function LoginForm() {
+export function LoginForm({ notice = null }: { notice?: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,6 +34,11 @@ export function LoginForm() {
       <input id="login-username" name="username" type="text" autoComplete="username" autoCapitalize="none" spellCheck={false} required autoFocus />
       <label htmlFor="login-password">Password</label>
       <input id="login-password" name="password" type="password" autoComplete="current-password" required />
+      {notice && !error && (
+        <p role="status" className="form-notice">
+          {notice}
+        </p>
+      )}
       {error && (
         <p role="alert" className="form-error">
           {error}

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { expect, test } from '@playwright/test';
 
 import { signIn } from '../support/login';
@@ -42,4 +44,30 @@ test('the session cookie is HttpOnly and SameSite=Strict', async ({ page, contex
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
   // Not readable by scripts in the page.
   expect(await page.evaluate(() => document.cookie)).not.toContain('sealpost_session');
+});
+
+test('repeated wrong passwords for one username are slowed down', async ({ page }) => {
+  test.setTimeout(60_000);
+  // A username of this test's own: nobody else's failures count against it.
+  const username = `nobody-${randomUUID().slice(0, 8)}`;
+  await page.goto('/login');
+  const form = page.getByRole('form', { name: 'Sign in' });
+  const attempt = async () => {
+    await page.getByRole('textbox', { name: 'Username' }).fill(username);
+    await page.getByLabel('Password').fill('wrong');
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/session' && r.request().method() === 'POST');
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await answered).status()).toBe(401);
+    const took = Date.now() - started;
+    await expect(form.getByRole('alert')).toHaveText('Wrong username or password.');
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+    return took;
+  };
+  const first = await attempt();
+  await attempt(); // waits 0.5 s
+  await attempt(); // waits 1 s
+  const fourth = await attempt(); // waits 2 s before the password is even checked
+  expect(fourth).toBeGreaterThanOrEqual(2000);
+  expect(fourth - first).toBeGreaterThanOrEqual(1500);
 });

@@ -52,16 +52,17 @@ function nextBin() {
 
 /**
  * Starts `next start` on 127.0.0.1 with the instance's app.env.json; resolves once /login answers.
- * `nodeArgs` go to the Node process that runs the server (the benchmark passes --inspect).
+ * `nodeArgs` go to the Node process that runs the server (the benchmark passes --inspect);
+ * `port` and `env` start a second server with other settings (e2e/faults/session-idle.spec.ts).
  * @returns {Promise<{ url: string, child: import('node:child_process').ChildProcess, stop: () => Promise<void> }>}
  */
-export async function startApp(inst, { stdio = 'inherit', timeoutMs = 60000, nodeArgs = [] } = {}) {
+export async function startApp(inst, { stdio = 'inherit', timeoutMs = 60000, nodeArgs = [], port = inst.ports.app, env: extraEnv = {} } = {}) {
   const env = JSON.parse(fs.readFileSync(appEnvPath(inst), 'utf8'));
-  const url = `http://${inst.host}:${inst.ports.app}`;
-  const child = spawn(process.execPath, [...nodeArgs, nextBin(), 'start', '-H', inst.host, '-p', String(inst.ports.app)], {
+  const url = `http://${inst.host}:${port}`;
+  const child = spawn(process.execPath, [...nodeArgs, nextBin(), 'start', '-H', inst.host, '-p', String(port)], {
     cwd: REPO_ROOT,
     stdio,
-    env: { ...process.env, ...env, SEALPOST_DIST_DIR: distDir(inst), NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    env: { ...process.env, ...env, ...extraEnv, SEALPOST_DIST_DIR: distDir(inst), NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
   });
   let exited = null;
   child.once('exit', (code, signal) => (exited = { code, signal }));

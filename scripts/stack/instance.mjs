@@ -22,6 +22,7 @@ const PORT_OFFSETS = {
   pkiHttp: 5, // CRL and CA certificates (AIA caIssuers) over HTTP
   ocsp: 6, // openssl ocsp responder
   auth: 7, // Dovecot auth service (SASL for the SMTP server)
+  app2: 8, // a second app server with other settings, started by tests that need one
 };
 
 /**
