@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { stack } from '../support/stack';
+import { stubAppEnv } from '../support/app-env';
 
 // Address completion end to end on the server side: recent correspondents read from sybil's
 // Sent and Inbox over her session's IMAP connection, merged with the real slapd's people.
@@ -28,8 +28,7 @@ const devstack = path.resolve(__dirname, '../../scripts/devstack.mjs');
 const factory = () => import('../../scripts/stack/mail-factory.mjs');
 
 beforeAll(async () => {
-  const env = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'app.env.json'), 'utf8')) as Record<string, string>;
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubAppEnv();
   suggest = await import('@/server/contacts/suggest-contacts');
   recent = await import('@/server/contacts/recent-correspondents');
   send = await import('@/server/mail/send-message');

@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { removeOwnFolders, subjects, testMessage, withImapUser } from '../support/imap-user';
-import { stack } from '../support/stack';
+import { stubAppEnv } from '../support/app-env';
 
 // Copying messages and emptying Trash/Junk through the session's IMAP connection against the
 // real Dovecot, as grace (a mailbox-only test user).
@@ -18,8 +16,7 @@ const opened: Session[] = [];
 const USER = 'grace';
 
 beforeAll(async () => {
-  const env = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'app.env.json'), 'utf8')) as Record<string, string>;
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubAppEnv();
   sessions = await import('@/server/session/sessions');
   copy = await import('@/server/imap/copy-messages');
   empty = await import('@/server/imap/empty-folder');

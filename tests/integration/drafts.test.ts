@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { stack } from '../support/stack';
+import { stubAppEnv } from '../support/app-env';
 
 // saveDraft/deleteDraft against the real Dovecot: each save leaves exactly one copy in Drafts.
 // Uses the compose area's mailbox-only user "mallory".
@@ -19,8 +18,7 @@ let sessions: SessionsModule;
 let session: Session;
 
 beforeAll(async () => {
-  const env = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'app.env.json'), 'utf8')) as Record<string, string>;
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubAppEnv();
   drafts = await import('@/server/imap/drafts');
   sessions = await import('@/server/session/sessions');
   session = sessions.sessionStore().create('mallory', 'mallory@sealpost.test', 'mallory-pass', '127.0.0.1');

@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
-
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { folderPaths, removeOwnFolders, testMessage, withImapUser } from '../support/imap-user';
-import { stack } from '../support/stack';
+import { stubAppEnv } from '../support/app-env';
 
 // Creating, renaming and deleting folders through the session's IMAP connection against the
 // real Dovecot, as frank (a mailbox-only test user). Dropped connections are simulated by
@@ -20,8 +17,7 @@ const opened: Session[] = [];
 const USER = 'frank';
 
 beforeAll(async () => {
-  const env = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'app.env.json'), 'utf8')) as Record<string, string>;
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubAppEnv();
   sessions = await import('@/server/session/sessions');
   create = await import('@/server/imap/create-folder');
   rename = await import('@/server/imap/rename-folder');

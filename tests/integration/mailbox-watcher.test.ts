@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
-
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { LiveEvent } from '@/lib/live/live-events';
 
 import { stack } from '../support/stack';
+import { stubAppEnv } from '../support/app-env';
 
 // The live-event watcher against the real Dovecot: its own connection IDLEs on niaj's Inbox and
 // reports a message APPENDed by another connection within moments, with no polling.
@@ -20,8 +18,7 @@ let connection: ConnectionModule;
 let configModule: ConfigModule;
 
 beforeAll(async () => {
-  const env = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'app.env.json'), 'utf8')) as Record<string, string>;
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubAppEnv();
   watcherModule = await import('@/server/events/mailbox-watcher');
   connection = await import('@/server/imap/connection');
   configModule = await import('@/server/config');

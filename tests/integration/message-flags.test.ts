@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { removeOwnFolders, testMessage, withImapUser } from '../support/imap-user';
-import { stack } from '../support/stack';
+import { stubAppEnv } from '../support/app-env';
 
 // Flag changes for a batch of messages in one STORE per flag, against the real Dovecot, as walter
 // (a mailbox-only test user), in a folder of this test's own.
@@ -18,8 +16,7 @@ const USER = 'walter';
 const FOLDER = `Flags ${crypto.randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
-  const env = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'app.env.json'), 'utf8')) as Record<string, string>;
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubAppEnv();
   sessions = await import('@/server/session/sessions');
   flags = await import('@/server/imap/message-source');
   session = sessions.sessionStore().create(USER, `${USER}@sealpost.test`, `${USER}-pass`, '127.0.0.1');

@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { stack } from '../support/stack';
+import { stubAppEnv } from '../support/app-env';
 
 // The message list engine against the real Dovecot: views built with SEARCH/SORT (ESEARCH,
 // ESORT), windows by position, searches with UTF-8 literals, rebuilds after changes, the
@@ -44,8 +43,7 @@ const MAIL = [
 ];
 
 beforeAll(async () => {
-  const env = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'app.env.json'), 'utf8')) as Record<string, string>;
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubAppEnv();
   messages = await import('@/server/imap/messages');
   views = await import('@/server/imap/list-view');
   sessions = await import('@/server/session/sessions');

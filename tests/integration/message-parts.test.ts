@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildMessage } from '../../scripts/stack/mail-factory.mjs';
 import { MALFORMED_KINDS, malformedMessage } from '../fixtures/malformed-messages';
 import { stack } from '../support/stack';
+import { stubAppEnv } from '../support/app-env';
 
 // The reader's server side against the real Dovecot, in rupert's mailbox (the reader area's
 // integration user): BODYSTRUCTURE as a bounded tree, one part's raw bytes streamed in chunks,
@@ -27,8 +26,7 @@ let sessions: SessionsModule;
 let session: Session;
 
 beforeAll(async () => {
-  const env = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'app.env.json'), 'utf8')) as Record<string, string>;
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubAppEnv();
   structure = await import('@/server/imap/message-structure');
   part = await import('@/server/imap/message-part');
   messages = await import('@/server/imap/messages');

@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { stack } from '../support/stack';
+import { stubAppEnv } from '../support/app-env';
 
 // sendMessage against the real stack, without Next: SMTP submission (AUTH checked by Dovecot,
 // delivery to LMTP byte for byte), then APPEND to the sender's \Sent folder over the session's
@@ -23,8 +22,7 @@ let smtp: SmtpModule;
 const opened: Session[] = [];
 
 beforeAll(async () => {
-  const env = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'app.env.json'), 'utf8')) as Record<string, string>;
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubAppEnv();
   send = await import('@/server/mail/send-message');
   sessions = await import('@/server/session/sessions');
   smtp = await import('@/server/smtp/smtp-client');
