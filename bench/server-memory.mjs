@@ -71,8 +71,39 @@ async function call(url, init, what) {
 async function openSession({ url, user, password, apiReads, extraReads }) {
   const res = await call(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password }) }, 'sign-in');
   const cookie = cookieOf(res);
-  for (const read of [...apiReads, ...extraReads]) await (await call(`${url}${read}`, { headers: { cookie } }, read)).arrayBuffer();
+  // The live-update stream never ends: like the page, keep the latest one open (it holds the
+  // session's IDLE connection, part of its memory) and close the one before; signing out ends it.
+  let stream = null;
+  for (const read of [...apiReads, ...extraReads]) {
+    const answer = await call(`${url}${read}`, { headers: { cookie } }, read);
+    if (!read.startsWith('/api/events')) {
+      await answer.arrayBuffer();
+      continue;
+    }
+    await stream?.cancel().catch(() => {});
+    stream = answer.body.getReader();
+    await untilEvent(stream, 'ready');
+  }
   return cookie;
+}
+
+/** Reads an event stream until the named event (the watcher is up), at most 10 s. */
+async function untilEvent(reader, name) {
+  const decoder = new TextDecoder();
+  let text = '';
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no "${name}" event within 10 s`)), 10_000);
+  });
+  try {
+    while (!text.includes(`event: ${name}`)) {
+      const { done, value } = await Promise.race([reader.read(), timeout]);
+      if (done) throw new Error(`the event stream ended before "${name}"`);
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The list API's read of the page at the middle (docs/testing.md: GET /api/messages). */
