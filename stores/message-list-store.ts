@@ -93,14 +93,40 @@ export type FetchWindow = (
   opts: { refresh?: boolean; signal?: AbortSignal },
 ) => Promise<MessageWindow>;
 
+/** Where the Conversations choice is remembered across reloads (a preference, not mail). */
+export interface ThreadsPreference {
+  load: () => boolean;
+  save: (on: boolean) => void;
+}
+
+const PREFERENCE_KEY = 'sealpost.conversations';
+
+const localPreference: ThreadsPreference = {
+  load: () => {
+    try {
+      return globalThis.localStorage?.getItem(PREFERENCE_KEY) === '1';
+    } catch {
+      return false;
+    }
+  },
+  save: (on) => {
+    try {
+      globalThis.localStorage?.setItem(PREFERENCE_KEY, on ? '1' : '0');
+    } catch {
+      // Storage off (private mode): the choice lasts for this page only.
+    }
+  },
+};
+
 interface Deps {
+  threadsPreference?: ThreadsPreference;
   fetchWindow?: FetchWindow;
   fetchSummaries?: FetchSummaries;
   onSessionEnded?: () => void;
 }
 
 /** The open folder's view, fetched window by window around what the user looks at. */
-export function createMessageListStore({ fetchWindow = api.messageWindow, fetchSummaries = (f, u) => api.messageSummaries(f, u), onSessionEnded = () => {} }: Deps = {}) {
+export function createMessageListStore({ fetchWindow = api.messageWindow, fetchSummaries = (f, u) => api.messageSummaries(f, u), threadsPreference = localPreference, onSessionEnded = () => {} }: Deps = {}) {
   return createStore<MessageListState>()((set, get) => {
     // Requests belong to one view (folder + query); opening another aborts them all.
     let viewToken = 0;
@@ -228,13 +254,16 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, fetchS
       async open(folder) {
         // Another folder starts with the default order and no search; conversations stay on.
         const { query } = get();
-        await reopen(folder, get().folder === folder ? query : { ...DEFAULT_LIST_QUERY, ...(query.threads ? { threads: true } : {}) });
+        // The first folder of the page takes the remembered Conversations choice.
+        const threads = get().folder === null ? threadsPreference.load() : Boolean(query.threads);
+        await reopen(folder, get().folder === folder ? query : { ...DEFAULT_LIST_QUERY, ...(threads ? { threads: true } : {}) });
       },
       async setQuery(change) {
         const { folder, query } = get();
         const next = { ...query, ...change };
         next.search = normalizeSearch(next.search);
         if (!next.threads) delete next.threads;
+        if (Boolean(next.threads) !== Boolean(query.threads)) threadsPreference.save(Boolean(next.threads));
         if (!folder || listQueryKey(next) === listQueryKey(query)) return;
         await reopen(folder, next);
       },
