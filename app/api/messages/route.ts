@@ -51,7 +51,7 @@ export async function GET(request: Request) {
       flagged: q['s.flagged'] === '1',
       hasAttachment: q['s.hasAttachment'] === '1',
     };
-    const query = { sort: q.sort as (typeof SORT_KEYS)[number], descending: q.order === 'desc', search, threads: q.threads === '1' };
+    const query = { sort: q.sort as (typeof SORT_KEYS)[number], descending: q.order === 'desc', search, ...(q.threads === '1' ? { threads: true } : {}) };
     return listMessages(session, q.folder, q.offset, q.limit, query, { refresh: q.refresh === '1' });
   });
 }
