@@ -102,4 +102,30 @@ describe('conversation view against Dovecot', () => {
     const { messages: rows } = await messages.messageSummaries(session, folder, [1, 3, 5]);
     expect(rows.map((m) => m.subject)).toEqual(['Re: Re: Plan', 'Re: Plan', 'Plan']);
   });
+
+  it('falls back to the flat list, saying so, when the THREAD answer nests past what imapflow parses', async () => {
+    // A chain in which every message has two replies: the next link and a leaf. RFC 5256 writes
+    // each branch point as a nested list, so 120 links nest 120 deep (imapflow stops at 100).
+    const deep = `Threads deep ${crypto.randomUUID().slice(0, 8)}`;
+    const LINKS = 120;
+    await withImapUser('heidi', async (client) => {
+      await client.mailboxCreate(deep);
+      const refs: string[] = [];
+      for (let i = 0; i < LINKS; i++) {
+        await client.append(deep, raw(`n${i}`, `Link ${i}`, [...refs]).raw);
+        await client.append(deep, raw(`l${i}`, `Leaf ${i}`, [...refs, `n${i}`]).raw);
+        refs.push(`n${i}`);
+        if (refs.length > 20) refs.splice(0, refs.length - 20);
+      }
+    });
+    try {
+      const page = await messages.listMessages(session, deep, 0, 5, threads, { refresh: true });
+      expect(page.threading).toBe('unreadable');
+      expect(page.total).toBe(LINKS * 2);
+      expect(page.messages.every((m) => m.thread === undefined)).toBe(true);
+    } finally {
+      await withImapUser('heidi', (client) => client.mailboxDelete(deep).catch(() => {}));
+    }
+  });
 });
+
