@@ -103,6 +103,21 @@ describe('conversation view against Dovecot', () => {
     expect(rows.map((m) => m.subject)).toEqual(['Re: Re: Plan', 'Re: Plan', 'Plan']);
   });
 
+  it('without THREAD=REFERENCES, says so and lists messages', async () => {
+    const caps = session.imap!.capabilities;
+    const saved = new Map(caps);
+    caps.delete('THREAD=REFERENCES');
+    try {
+      const page = await messages.listMessages(session, folder, 0, 50, threads, { refresh: true });
+      expect(page.canThread).toBe(false);
+      expect(page.threading).toBe('unsupported');
+      expect(page.total).toBe(6);
+      expect(page.messages.map((m) => m.uid)).toEqual([6, 5, 4, 3, 2, 1]);
+    } finally {
+      for (const [k, v] of saved) caps.set(k, v);
+    }
+  });
+
   it('falls back to the flat list, saying so, when the THREAD answer nests past what imapflow parses', async () => {
     // A chain in which every message has two replies: the next link and a leaf. RFC 5256 writes
     // each branch point as a nested list, so 120 links nest 120 deep (imapflow stops at 100).
