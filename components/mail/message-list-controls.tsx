@@ -134,7 +134,7 @@ export function MessageListControls() {
             type="checkbox"
             checked={Boolean(query.threads) && canThread}
             disabled={!canThread}
-            aria-describedby={!canThread || threading === 'unreadable' ? 'threads-note' : undefined}
+            aria-describedby={!canThread || threading === 'unreadable' || threading === 'too-large' ? 'threads-note' : undefined}
             onChange={(e) => void setQuery({ threads: e.target.checked })}
           />
           Conversations
@@ -147,6 +147,11 @@ export function MessageListControls() {
         {canThread && threading === 'unreadable' && (
           <span id="threads-note" className="muted">
             The server&apos;s conversations could not be read; shown as messages.
+          </span>
+        )}
+        {canThread && threading === 'too-large' && (
+          <span id="threads-note" className="muted">
+            This folder is too large for conversations; shown as messages.
           </span>
         )}
       </div>

@@ -242,9 +242,10 @@ export interface MessageWindow extends MessagePage {
   canThread?: boolean;
   /**
    * Present when threads were asked for: 'on' (rows are threads), 'unsupported' (no THREAD on the
-   * server) or 'unreadable' (the server's THREAD answer could not be read): rows are messages then.
+   * server), 'unreadable' (the server's THREAD answer could not be read) or 'too-large' (a folder
+   * over 300,000 messages): rows are messages then.
    */
-  threading?: 'on' | 'unsupported' | 'unreadable';
+  threading?: 'on' | 'unsupported' | 'unreadable' | 'too-large';
 }
 
 /** GET /api/messages/summaries: list rows of some messages, by UID (a thread's messages). */

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
 import { MAX_VIEW_MESSAGES } from './list-criteria';
-import { MAX_THREAD_DEPTH, MAX_THREAD_ROW_UIDS, ThreadCollector, orderThreads, threadArguments, threadMembers, threadSize } from './list-threads';
+import {
+  MAX_THREAD_DEPTH,
+  MAX_THREAD_FOLDER_MESSAGES,
+  MAX_THREAD_ROW_UIDS,
+  ThreadCollector,
+  orderThreads,
+  threadArguments,
+  threadMembers,
+  threadSize,
+  threadingFor,
+} from './list-threads';
 
 const A = (value: string) => ({ type: 'ATOM', value });
 type Node = ReturnType<typeof A> | Node[];
@@ -35,6 +45,14 @@ describe('threadArguments', () => {
   it('asks for REFERENCES in UTF-8 with the search keys', () => {
     expect(threadArguments(null)).toEqual([A('REFERENCES'), A('UTF-8'), A('ALL')]);
     expect(threadArguments({ unread: true })).toEqual([A('REFERENCES'), A('UTF-8'), A('UNSEEN')]);
+  });
+});
+
+describe('threadingFor', () => {
+  it('threads up to MAX_THREAD_FOLDER_MESSAGES, not one more, and never without THREAD', () => {
+    expect(threadingFor(true, MAX_THREAD_FOLDER_MESSAGES)).toBe('on');
+    expect(threadingFor(true, MAX_THREAD_FOLDER_MESSAGES + 1)).toBe('too-large');
+    expect(threadingFor(false, 3)).toBe('unsupported');
   });
 });
 

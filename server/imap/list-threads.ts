@@ -12,6 +12,18 @@ import { type ImapAttribute, MAX_VIEW_MESSAGES, searchKeys } from './list-criter
 
 /** Deepest nesting of a thread's lists that is walked; deeper branches are left out. */
 export const MAX_THREAD_DEPTH = 10_000;
+/**
+ * Largest folder threaded. A THREAD answer has no compact form (no ESORT-like sets), and imapflow
+ * fails the whole connection past 1,000,000 tokens in one response (a single-message thread is
+ * two: the list and the number), so bigger folders stay flat.
+ */
+export const MAX_THREAD_FOLDER_MESSAGES = 300_000;
+/** Whether a folder can be threaded: the server has THREAD=REFERENCES and the folder is not too big. */
+export function threadingFor(hasThread: boolean, exists: number): 'on' | 'unsupported' | 'too-large' {
+  if (!hasThread) return 'unsupported';
+  return exists > MAX_THREAD_FOLDER_MESSAGES ? 'too-large' : 'on';
+}
+
 /** Most UIDs one list row carries for its thread (the batch actions' bound, MAX_MOVE). */
 export const MAX_THREAD_ROW_UIDS = 1000;
 

@@ -7,7 +7,7 @@ import { listQueryKey } from '@/lib/mail/list-query';
 
 import type { Session } from '../session/session-store';
 import { type ImapAttribute, UidCollector, searchArguments, sortArguments, uidSet } from './list-criteria';
-import { ThreadCollector, type ThreadIndex, orderThreads, threadArguments } from './list-threads';
+import { ThreadCollector, type ThreadIndex, orderThreads, threadArguments, threadingFor } from './list-threads';
 
 // The ordered UIDs of the folder view the user looks at (folder + order + search), kept per
 // session so that scrolling anywhere costs one UID FETCH of the visible rows. 4 bytes a message:
@@ -31,7 +31,7 @@ export interface ListView {
   /** Conversation view: `uids` are the threads' newest messages, `threads` their members. */
   threads: ThreadIndex | null;
   /** Set when threads were asked for (see MessageWindow.threading). */
-  threading?: 'on' | 'unsupported' | 'unreadable';
+  threading?: 'on' | 'unsupported' | 'unreadable' | 'too-large';
 }
 
 const views = new WeakMap<Session, ListView[]>();
@@ -131,7 +131,7 @@ export async function folderView(session: Session, client: ImapFlow, folder: str
   let threads: ThreadIndex | null = null;
   let threading: ListView['threading'];
   if (query.threads) {
-    threading = !client.capabilities.has('THREAD=REFERENCES') ? 'unsupported' : 'on';
+    threading = threadingFor(client.capabilities.has('THREAD=REFERENCES'), mailbox.exists);
     if (threading === 'on' && mailbox.exists > 0) {
       threads = await buildThreads(client, query);
       if (!threads) threading = 'unreadable';
