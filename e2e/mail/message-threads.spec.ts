@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type Page, expect, test } from '@playwright/test';
 
-import { fillTestFolder, folderSize } from '../support/list-mailbox';
+import { ensureBulkFolder, fillTestFolder, folderSize } from '../support/list-mailbox';
 import { signIn } from '../support/login';
 import { buildMessage } from '../support/mailbox';
 
@@ -108,4 +108,39 @@ test('Conversations combine with search and stay on after a reload', async ({ pa
   await page.getByRole('checkbox', { name: 'Conversations' }).uncheck();
   await expect(page.getByRole('listbox', { name: 'Messages' })).toBeVisible();
   expect(tag).toBeTruthy();
+});
+
+test('a 5,000-message folder threads into 4,286 conversations and stays virtual', async ({ page }) => {
+  // heidi's "Ordered 5k" (see message-list-virtual.spec.ts): every 7th message from #3 on
+  // replies to the one before it, so 714 pairs and 3,572 singles.
+  test.setTimeout(180_000);
+  await ensureBulkFolder('heidi', 'Ordered 5k', 5000);
+  await signIn(page, 'heidi');
+  await page.getByRole('tree', { name: 'Folders' }).getByRole('treeitem', { name: /^Ordered 5k/ }).click();
+  const pane = page.getByRole('region', { name: 'Ordered 5k' });
+  await expect(pane.getByText('5,000 messages')).toBeVisible();
+  await page.getByRole('checkbox', { name: 'Conversations' }).check();
+  await expect(pane.getByText('4,286 conversations')).toBeVisible();
+  const list = pane.getByRole('tree', { name: 'Messages' });
+  expect(await list.evaluate((el) => el.scrollHeight)).toBeGreaterThanOrEqual(4286 * 60);
+  // The sixth conversation is the newest pair: #4994 answering #4993.
+  const pair = list.locator('[role="treeitem"][aria-posinset="6"]');
+  await expect(pair).toHaveAccessibleName(/2 messages/);
+  await expect(pair).toContainText('#4993');
+  await pair.click();
+  await list.press('ArrowRight');
+  await expect(list.locator('[role="treeitem"][aria-level="2"]')).toHaveCount(2);
+  // The row after the pair is the seventh conversation, below its two children.
+  await list.press('ArrowDown');
+  await list.press('ArrowDown');
+  await list.press('ArrowDown');
+  await expect(list.locator('[role="treeitem"][aria-selected="true"]')).toHaveAttribute('aria-posinset', '7');
+
+  // Jump to the middle and to the end: drawn by position, never the whole list.
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  await expect(list.locator('[role="treeitem"][aria-posinset="2144"]')).toBeVisible();
+  expect(await list.getByRole('treeitem').count()).toBeLessThan(60);
+  await list.press('End');
+  await expect(list.locator('[role="treeitem"][aria-selected="true"]')).toHaveAttribute('aria-posinset', '4286');
+  await expect(list.locator('[role="treeitem"][aria-selected="true"]')).toContainText('#0');
 });
