@@ -140,8 +140,9 @@ export function useMessageActions() {
   const stores = useStores();
   const { messageList, folders } = stores;
   const selected = () => {
-    const { folder, selectedUid, selectedUids } = messageList.getState();
-    const uids = selectedUids.length ? selectedUids : selectedUid !== null ? [selectedUid] : [];
+    const { folder, actionUids } = messageList.getState();
+    // A selected conversation row stands for all its messages.
+    const uids = actionUids();
     return folder && uids.length ? { folder, uids } : null;
   };
   return {

@@ -4,6 +4,7 @@ import { ApiRequestError, api, errorMessage } from '@/lib/api/client';
 import type { MessageListQuery, MessageSummary, MessageWindow } from '@/lib/api/types';
 import { DEFAULT_LIST_QUERY, listQueryKey, normalizeSearch } from '@/lib/mail/list-query';
 
+import { MAX_EXPANDED_THREADS } from './thread-layout';
 import { type RowCache, WINDOW_ROWS, evictFar, positionOf, windowLoaded, windowsFor, withWindow, withoutUids } from './list-window-cache';
 
 /** Windows fetched in one request (the server serves up to 200 rows at once). */
@@ -30,6 +31,14 @@ export interface MessageListState {
   version: number;
   /** True when the server cannot sort (no IMAP SORT) and lists in arrival order. */
   sortFallback: boolean;
+  /** The server can group conversations (THREAD=REFERENCES). */
+  canThread: boolean;
+  /** What the server did with a request for conversations (see MessageWindow.threading). */
+  threading: MessageWindow['threading'] | null;
+  /** Expanded conversations: the newest message's UID → the thread's messages, newest first. */
+  expanded: ReadonlyMap<number, MessageSummary[]>;
+  /** The focused child row of an expanded conversation (its UID), or null for a list row. */
+  focusedChild: number | null;
   /** Sparse cache: position in the view → row. */
   rows: RowCache;
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -55,6 +64,12 @@ export interface MessageListState {
   focusAt: (index: number, opts?: { extend?: boolean; toggle?: boolean }) => void;
   /** Selects one message only (a plain click). */
   select: (uid: number) => void;
+  /** Expands or collapses the conversation whose newest message is `headUid` (loads its messages). */
+  toggleThread: (headUid: number, expand?: boolean) => Promise<void>;
+  /** Focuses and selects one message of an expanded conversation. */
+  focusChild: (uid: number) => void;
+  /** The UIDs an action works on: the selection, a selected conversation row standing for all its messages. */
+  actionUids: () => number[];
   /** Selects every message of the view, up to MAX_SELECTION. */
   selectAll: () => Promise<void>;
   findMessage: (uid: number) => MessageSummary | undefined;
@@ -68,6 +83,8 @@ export interface MessageListState {
   setLastMove: (move: UndoableMove | null) => void;
 }
 
+export type FetchSummaries = (folder: string, uids: number[]) => Promise<{ messages: MessageSummary[] }>;
+
 export type FetchWindow = (
   folder: string,
   offset: number,
@@ -76,13 +93,40 @@ export type FetchWindow = (
   opts: { refresh?: boolean; signal?: AbortSignal },
 ) => Promise<MessageWindow>;
 
+/** Where the Conversations choice is remembered across reloads (a preference, not mail). */
+export interface ThreadsPreference {
+  load: () => boolean;
+  save: (on: boolean) => void;
+}
+
+const PREFERENCE_KEY = 'sealpost.conversations';
+
+const localPreference: ThreadsPreference = {
+  load: () => {
+    try {
+      return globalThis.localStorage?.getItem(PREFERENCE_KEY) === '1';
+    } catch {
+      return false;
+    }
+  },
+  save: (on) => {
+    try {
+      globalThis.localStorage?.setItem(PREFERENCE_KEY, on ? '1' : '0');
+    } catch {
+      // Storage off (private mode): the choice lasts for this page only.
+    }
+  },
+};
+
 interface Deps {
+  threadsPreference?: ThreadsPreference;
   fetchWindow?: FetchWindow;
+  fetchSummaries?: FetchSummaries;
   onSessionEnded?: () => void;
 }
 
 /** The open folder's view, fetched window by window around what the user looks at. */
-export function createMessageListStore({ fetchWindow = api.messageWindow, onSessionEnded = () => {} }: Deps = {}) {
+export function createMessageListStore({ fetchWindow = api.messageWindow, fetchSummaries = (f, u) => api.messageSummaries(f, u), threadsPreference = localPreference, onSessionEnded = () => {} }: Deps = {}) {
   return createStore<MessageListState>()((set, get) => {
     // Requests belong to one view (folder + query); opening another aborts them all.
     let viewToken = 0;
@@ -106,9 +150,24 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
       const s = get();
       const sameVersion = page.version === s.version;
       let rows: RowCache = withWindow(base ?? (sameVersion ? s.rows : new Map()), page.offset, page.messages);
-      const keep = new Set(s.selectedUids);
+      // Expanded conversations stay cached: their children are drawn below them.
+      const keep = new Set([...s.selectedUids, ...s.expanded.keys()]);
       rows = evictFar(rows, (lastRange[0] + lastRange[1]) / 2, keep);
-      const next: Partial<MessageListState> = { rows, total: page.total, version: page.version, sortFallback: page.sortFallback, status: 'ready', error: null };
+      const next: Partial<MessageListState> = {
+        rows,
+        total: page.total,
+        version: page.version,
+        sortFallback: page.sortFallback,
+        canThread: page.canThread ?? true,
+        threading: page.threading ?? null,
+        status: 'ready',
+        error: null,
+      };
+      if (!sameVersion && s.expanded.size) {
+        // A new order: threads whose newest message changed (a reply arrived) close.
+        const heads = new Set([...rows.values()].map((m) => m.uid));
+        next.expanded = new Map([...s.expanded].filter(([uid]) => heads.has(uid)));
+      }
       // The focused message keeps its focus where the new order put it; a focus on a row that
       // was not loaded yet takes the row when it arrives.
       const pos = s.selectedUid !== null ? positionOf(rows, s.selectedUid) : null;
@@ -147,18 +206,31 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
       abortAll();
       viewToken++;
       lastRange = [0, WINDOW_ROWS - 1];
-      set({ folder, query, rows: new Map(), total: 0, version: 0, sortFallback: false, focusIndex: null, selectedUid: null, selectedUids: [], anchorIndex: null, selectionNote: null, status: 'loading', error: null });
+      set({ folder, query, rows: new Map(), total: 0, version: 0, sortFallback: false, threading: null, expanded: new Map(), focusedChild: null, focusIndex: null, selectedUid: null, selectedUids: [], anchorIndex: null, selectionNote: null, status: 'loading', error: null });
       // The server re-reads the folder: a view it kept from earlier may miss new mail.
       await load([0], { refresh: true });
     }
 
     function patchRow(uid: number, patch: Partial<MessageSummary>) {
-      const rows = get().rows;
-      const pos = positionOf(rows, uid);
-      if (pos === null) return;
+      const { rows, expanded } = get();
+      const before = findIn(rows, expanded, uid);
       const next = new Map(rows);
-      next.set(pos, { ...rows.get(pos)!, ...patch });
-      set({ rows: next });
+      for (const [pos, m] of rows) {
+        let row = m.uid === uid ? { ...m, ...patch } : m;
+        // A conversation row counts its unread messages.
+        if (patch.seen !== undefined && before && before.seen !== patch.seen && row.thread?.uids.includes(uid)) {
+          row = { ...row, thread: { ...row.thread, unread: Math.max(0, row.thread.unread + (patch.seen ? -1 : 1)) } };
+        }
+        if (row !== m) next.set(pos, row);
+      }
+      let nextExpanded = expanded;
+      for (const [head, children] of expanded) {
+        if (children.some((c) => c.uid === uid)) {
+          nextExpanded = new Map(nextExpanded);
+          (nextExpanded as Map<number, MessageSummary[]>).set(head, children.map((c) => (c.uid === uid ? { ...c, ...patch } : c)));
+        }
+      }
+      set({ rows: next, expanded: nextExpanded });
     }
 
     return {
@@ -167,6 +239,10 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
       total: 0,
       version: 0,
       sortFallback: false,
+      canThread: true,
+      threading: null,
+      expanded: new Map(),
+      focusedChild: null,
       rows: new Map(),
       status: 'idle',
       error: null,
@@ -176,13 +252,18 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
       anchorIndex: null,
       selectionNote: null,
       async open(folder) {
-        // Another folder starts with the default order and no search.
-        await reopen(folder, get().folder === folder ? get().query : DEFAULT_LIST_QUERY);
+        // Another folder starts with the default order and no search; conversations stay on.
+        const { query } = get();
+        // The first folder of the page takes the remembered Conversations choice.
+        const threads = get().folder === null ? threadsPreference.load() : Boolean(query.threads);
+        await reopen(folder, get().folder === folder ? query : { ...DEFAULT_LIST_QUERY, ...(threads ? { threads: true } : {}) });
       },
       async setQuery(change) {
         const { folder, query } = get();
         const next = { ...query, ...change };
         next.search = normalizeSearch(next.search);
+        if (!next.threads) delete next.threads;
+        if (Boolean(next.threads) !== Boolean(query.threads)) threadsPreference.save(Boolean(next.threads));
         if (!folder || listQueryKey(next) === listQueryKey(query)) return;
         await reopen(folder, next);
       },
@@ -245,20 +326,69 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
             const r = rows.get(p);
             if (r) uids.push(r.uid);
           }
-          set({ focusIndex: i, selectedUid: row?.uid ?? null, selectedUids: uids, anchorIndex: anchorIndex ?? i, selectionNote: null });
+          set({ focusIndex: i, focusedChild: null, selectedUid: row?.uid ?? null, selectedUids: uids, anchorIndex: anchorIndex ?? i, selectionNote: null });
           return;
         }
         if (toggle && row) {
           const has = selectedUids.includes(row.uid);
           const uids = has ? selectedUids.filter((u) => u !== row.uid) : [...selectedUids, row.uid].slice(0, MAX_SELECTION);
-          set({ focusIndex: i, selectedUid: has ? (uids.at(-1) ?? null) : row.uid, selectedUids: uids, anchorIndex: i, selectionNote: null });
+          set({ focusIndex: i, focusedChild: null, selectedUid: has ? (uids.at(-1) ?? null) : row.uid, selectedUids: uids, anchorIndex: i, selectionNote: null });
           return;
         }
-        set({ focusIndex: i, selectedUid: row?.uid ?? null, selectedUids: row ? [row.uid] : [], anchorIndex: i, selectionNote: null });
+        set({ focusIndex: i, focusedChild: null, selectedUid: row?.uid ?? null, selectedUids: row ? [row.uid] : [], anchorIndex: i, selectionNote: null });
       },
       select(uid) {
         const pos = positionOf(get().rows, uid);
-        set({ selectedUid: uid, selectedUids: [uid], focusIndex: pos, anchorIndex: pos, selectionNote: null });
+        if (pos === null && findIn(new Map(), get().expanded, uid)) {
+          get().focusChild(uid);
+          return;
+        }
+        set({ selectedUid: uid, selectedUids: [uid], focusIndex: pos, focusedChild: null, anchorIndex: pos, selectionNote: null });
+      },
+      async toggleThread(headUid, expand) {
+        const { folder, rows, expanded, focusedChild } = get();
+        const open = expanded.has(headUid);
+        if (expand === open || !folder) return;
+        if (open) {
+          const next = new Map(expanded);
+          const children = next.get(headUid)!;
+          next.delete(headUid);
+          // Focus inside the closing thread goes back to the thread row.
+          const inside = focusedChild !== null && children.some((c) => c.uid === focusedChild);
+          set({ expanded: next, ...(inside ? { focusedChild: null, selectedUid: headUid, selectedUids: [headUid], focusIndex: positionOf(rows, headUid) } : {}) });
+          return;
+        }
+        const pos = positionOf(rows, headUid);
+        const thread = pos !== null ? rows.get(pos)?.thread : undefined;
+        if (!thread || thread.count < 2) return;
+        const token = viewToken;
+        try {
+          const { messages } = await fetchSummaries(folder, thread.uids.slice(0, 200));
+          if (token !== viewToken) return;
+          const next = new Map(get().expanded);
+          next.set(headUid, messages);
+          // The oldest expansion closes past the bound (a Map keeps insertion order).
+          while (next.size > MAX_EXPANDED_THREADS) next.delete(next.keys().next().value!);
+          set({ expanded: next });
+        } catch (e) {
+          fail(token, e);
+        }
+      },
+      focusChild(uid) {
+        const { rows, expanded } = get();
+        const head = [...expanded].find(([, children]) => children.some((c) => c.uid === uid))?.[0];
+        const pos = head !== undefined ? positionOf(rows, head) : null;
+        set({ focusedChild: uid, focusIndex: pos, anchorIndex: pos, selectedUid: uid, selectedUids: [uid], selectionNote: null });
+      },
+      actionUids() {
+        const { rows, selectedUid, selectedUids, focusedChild } = get();
+        const chosen = selectedUids.length ? selectedUids : selectedUid !== null ? [selectedUid] : [];
+        if (focusedChild !== null) return chosen;
+        const heads = new Map<number, number[]>();
+        for (const m of rows.values()) if (m.thread) heads.set(m.uid, m.thread.uids);
+        const out = new Set<number>();
+        for (const uid of chosen) for (const u of heads.get(uid) ?? [uid]) if (out.size < MAX_SELECTION) out.add(u);
+        return [...out];
       },
       async selectAll() {
         const { folder, query, total, selectedUid } = get();
@@ -283,8 +413,7 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
         }
       },
       findMessage(uid) {
-        for (const m of get().rows.values()) if (m.uid === uid) return m;
-        return undefined;
+        return findIn(get().rows, get().expanded, uid);
       },
       setSeen(uid, seen) {
         patchRow(uid, { seen });
@@ -300,7 +429,10 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
         const gone = new Set(uids);
         const { rows, total, focusIndex, selectedUid } = get();
         const { rows: rest, removedPositions } = withoutUids(rows, gone);
-        const newTotal = Math.max(0, total - gone.size);
+        // A conversation row goes with its messages: one position for several UIDs.
+        const threaded = [...rows.values()].some((m) => m.thread);
+        const newTotal = Math.max(0, total - (threaded ? removedPositions.length : gone.size));
+        const expanded = new Map([...get().expanded].filter(([head]) => !gone.has(head)).map(([head, c]) => [head, c.filter((m) => !gone.has(m.uid))]));
         const keepFocus = selectedUid !== null && !gone.has(selectedUid);
         // The row after the removed ones takes the focus (or the last row).
         const first = removedPositions[0] ?? focusIndex ?? 0;
@@ -312,6 +444,8 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
           focusIndex: index,
           selectedUid: keepFocus ? selectedUid : (row?.uid ?? null),
           selectedUids: keepFocus ? [selectedUid] : row ? [row.uid] : [],
+          expanded,
+          focusedChild: keepFocus ? get().focusedChild : null,
           anchorIndex: index,
           selectionNote: null,
         });
@@ -323,3 +457,10 @@ export function createMessageListStore({ fetchWindow = api.messageWindow, onSess
 }
 
 export type MessageListStore = ReturnType<typeof createMessageListStore>;
+
+/** A message among the cached rows or an expanded conversation's children. */
+function findIn(rows: RowCache, expanded: ReadonlyMap<number, MessageSummary[]>, uid: number): MessageSummary | undefined {
+  for (const m of rows.values()) if (m.uid === uid) return m;
+  for (const children of expanded.values()) for (const m of children) if (m.uid === uid) return m;
+  return undefined;
+}

@@ -15,6 +15,8 @@ export const SEARCH_INPUT_ID = 'mail-search';
 export function MessageListControls() {
   const query = useMessageList((s) => s.query);
   const sortFallback = useMessageList((s) => s.sortFallback);
+  const canThread = useMessageList((s) => s.canThread);
+  const threading = useMessageList((s) => s.threading);
   const setQuery = useMessageList((s) => s.setQuery);
   const [text, setText] = useState('');
   const [advancedOpen, setAdvancedOpen] = useState(false);
@@ -114,7 +116,7 @@ export function MessageListControls() {
       <div className="sort-controls">
         <label>
           Sort by{' '}
-          <select value={query.sort} onChange={(e) => void setQuery({ sort: e.target.value as MessageSortKey })}>
+          <select value={query.sort} disabled={Boolean(query.threads)} onChange={(e) => void setQuery({ sort: e.target.value as MessageSortKey })}>
             {Object.entries(SORT_LABELS).map(([key, label]) => (
               <option key={key} value={key}>
                 {label}
@@ -126,6 +128,32 @@ export function MessageListControls() {
           <span aria-hidden="true">{query.descending ? '↓' : '↑'}</span> Descending
         </button>
         {sortFallback && <span className="muted">This server cannot sort; shown in arrival order.</span>}
+        {/* Conversations are ordered by their newest message, so "Sort by" rests while they are on. */}
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={Boolean(query.threads) && canThread}
+            disabled={!canThread}
+            aria-describedby={!canThread || threading === 'unreadable' || threading === 'too-large' ? 'threads-note' : undefined}
+            onChange={(e) => void setQuery({ threads: e.target.checked })}
+          />
+          Conversations
+        </label>
+        {!canThread && (
+          <span id="threads-note" className="muted">
+            This server cannot group conversations.
+          </span>
+        )}
+        {canThread && threading === 'unreadable' && (
+          <span id="threads-note" className="muted">
+            The server&apos;s conversations could not be read; shown as messages.
+          </span>
+        )}
+        {canThread && threading === 'too-large' && (
+          <span id="threads-note" className="muted">
+            This folder is too large for conversations; shown as messages.
+          </span>
+        )}
       </div>
     </div>
   );

@@ -20,6 +20,19 @@ export function messageRowId(uid: number): string {
   return `message-${uid}`;
 }
 
+/** An expanded conversation's message (its newest is also the conversation row: ids differ). */
+export function threadChildRowId(uid: number): string {
+  return `thread-message-${uid}`;
+}
+
+/** The conversation view draws a tree: rows are treeitems with a level (1 thread, 2 its messages). */
+export interface TreeRowProps {
+  level: 1 | 2;
+  /** Set for a conversation of two or more messages. */
+  expanded?: boolean;
+  onToggle?: () => void;
+}
+
 interface RowProps {
   message: MessageSummary;
   selected: boolean;
@@ -31,30 +44,57 @@ interface RowProps {
   style?: CSSProperties;
   onClick: (event: MouseEvent) => void;
   onDragStart?: (event: DragEvent) => void;
+  /** In the conversation view. */
+  tree?: TreeRowProps;
 }
 
 /** One option of the "Messages" listbox: sender, marks, date, subject. Draggable onto a folder. */
-export function MessageRow({ message: m, selected, focused = false, position, setSize, style, onClick, onDragStart }: RowProps) {
+export function MessageRow({ message: m, selected, focused = false, position, setSize, style, onClick, onDragStart, tree }: RowProps) {
   const sender = m.from?.name || m.from?.address || '(unknown sender)';
+  const child = tree?.level === 2;
+  const thread = !child && m.thread && m.thread.count > 1 ? m.thread : null;
+  const unread = thread ? thread.unread > 0 : !m.seen;
   return (
     <div
-      id={messageRowId(m.uid)}
-      role="option"
+      id={child ? threadChildRowId(m.uid) : messageRowId(m.uid)}
+      role={tree ? 'treeitem' : 'option'}
       aria-selected={selected}
       aria-posinset={position}
       aria-setsize={setSize}
-      className={`message-row${m.seen ? '' : ' unread'}${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+      aria-level={tree?.level}
+      aria-expanded={thread ? (tree?.expanded ?? false) : undefined}
+      className={`message-row${unread ? ' unread' : ''}${selected ? ' selected' : ''}${focused ? ' focused' : ''}${child ? ' thread-child' : ''}`}
       style={style}
       draggable={Boolean(onDragStart)}
       onDragStart={onDragStart}
       onClick={onClick}
     >
       <div className="row-top">
+        {thread && (
+          // Pointer only: the keyboard uses ArrowRight/ArrowLeft on the tree, as the tree pattern does.
+          <span
+            className="thread-toggle"
+            aria-hidden="true"
+            title={tree?.expanded ? 'Collapse conversation' : 'Expand conversation'}
+            onClick={(e) => {
+              e.stopPropagation();
+              tree?.onToggle?.();
+            }}
+          >
+            {tree?.expanded ? '▾' : '▸'}
+          </span>
+        )}
         <span className="row-sender" title={m.from?.address}>
           {sender}
         </span>
         <span className="row-marks">
-          {!m.seen && (
+          {thread && <span className="thread-count">{thread.count} messages</span>}
+          {thread && thread.unread > 0 && (
+            <span className="mark mark-unread" role="img" aria-label={`${thread.unread} unread`} title={`${thread.unread} unread`}>
+              ●
+            </span>
+          )}
+          {!thread && !m.seen && (
             <span className="mark mark-unread" role="img" aria-label="Unread" title="Unread">
               ●
             </span>

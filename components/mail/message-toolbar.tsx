@@ -16,6 +16,7 @@ export function MessageToolbar() {
   const [picker, setPicker] = useState<'move' | 'copy' | null>(null);
   const folder = useMessageList((s) => s.folder);
   const selectedUid = useMessageList((s) => s.selectedUid);
+  const actionUids = useMessageList((s) => s.actionUids);
 
   const run = (action: () => Promise<void>) => async () => {
     setError(null);
@@ -55,11 +56,11 @@ export function MessageToolbar() {
           confirmLabel={picker === 'move' ? 'Move' : 'Copy'}
           exclude={folder}
           onClose={() => setPicker(null)}
-          fallbackFocus={() => document.querySelector<HTMLElement>('[role="listbox"][aria-label="Messages"]')}
+          fallbackFocus={() => document.querySelector<HTMLElement>('[aria-label="Messages"][role="listbox"], [aria-label="Messages"][role="tree"]')}
           onPick={(to) =>
             picker === 'move'
-              ? actions.moveMessages(folder, [selectedUid], { path: to.path }, `Moved to ${to.name}.`)
-              : actions.copyMessages(folder, [selectedUid], to.path, `Copied to ${to.name}.`)
+              ? actions.moveMessages(folder, actionUids(), { path: to.path }, `Moved to ${to.name}.`)
+              : actions.copyMessages(folder, actionUids(), to.path, `Copied to ${to.name}.`)
           }
         />
       )}

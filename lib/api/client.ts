@@ -20,6 +20,7 @@ import type {
   FolderSnapshot,
   MessageListQuery,
   MessageStructure,
+  MessageSummaries,
   MessageWindow,
   MoveResult,
   MoveTarget,
@@ -144,6 +145,9 @@ export const api = {
       `/api/messages?${new URLSearchParams({ folder, offset: String(offset), limit: String(limit), ...listQueryParams(query), ...(opts.refresh ? { refresh: '1' } : {}) })}`,
       { ...backgroundInit(opts.background), signal: opts.signal },
     ),
+  /** List rows of some messages by UID (an expanded conversation's messages). */
+  messageSummaries: (folder: string, uids: number[], opts: { signal?: AbortSignal } = {}) =>
+    request<MessageSummaries>(`/api/messages/summaries?${new URLSearchParams({ folder, uids: uids.join(',') })}`, { signal: opts.signal }),
   /** The message's exact RFC 5322 bytes: MIME and S/MIME are handled in the browser. */
   messageSource: (folder: string, uid: number) =>
     requestBytes(`/api/messages/source?${new URLSearchParams({ folder, uid: String(uid) })}`),

@@ -81,6 +81,18 @@ export interface MessageSummary {
   seen: boolean;
   flagged: boolean;
   hasAttachment: boolean;
+  /** In the conversation view: the thread this row stands for (the row is its newest message). */
+  thread?: ThreadSummary;
+}
+
+/** A conversation as one list row (GET /api/messages with threads=1). */
+export interface ThreadSummary {
+  /** Messages in the thread (in the view: matching the search). */
+  count: number;
+  /** Unread ones among the first MAX_THREAD_ROW_UIDS. */
+  unread: number;
+  /** The thread's UIDs, newest first, at most MAX_THREAD_ROW_UIDS (1,000). */
+  uids: number[];
 }
 
 export interface MessagePage {
@@ -216,6 +228,8 @@ export interface MessageListQuery {
   sort: MessageSortKey;
   descending: boolean;
   search: MessageSearch | null;
+  /** Conversation view: one row per thread (IMAP THREAD REFERENCES). */
+  threads?: boolean;
 }
 
 /** GET /api/messages (windowed form): rows by position in the view's order. */
@@ -224,6 +238,20 @@ export interface MessageWindow extends MessagePage {
   version: number;
   /** True when the server lacks SORT and the rows are in arrival order instead. */
   sortFallback: boolean;
+  /** The server has THREAD=REFERENCES, so the conversation view can be offered. */
+  canThread?: boolean;
+  /**
+   * Present when threads were asked for: 'on' (rows are threads), 'unsupported' (no THREAD on the
+   * server), 'unreadable' (the server's THREAD answer could not be read) or 'too-large' (a folder
+   * over 300,000 messages): rows are messages then.
+   */
+  threading?: 'on' | 'unsupported' | 'unreadable' | 'too-large';
+}
+
+/** GET /api/messages/summaries: list rows of some messages, by UID (a thread's messages). */
+export interface MessageSummaries {
+  folder: string;
+  messages: MessageSummary[];
 }
 
 /** POST /api/drafts: where the draft was stored; `uid` null when the server does not say (no UIDPLUS). */

@@ -37,6 +37,8 @@ export function normalizeSearch(search: MessageSearch | null | undefined): Messa
 /** The query as URL parameters (prefix `s.` for search fields), for GET /api/messages. */
 export function listQueryParams(query: MessageListQuery): Record<string, string> {
   const params: Record<string, string> = { sort: query.sort, order: query.descending ? 'desc' : 'asc' };
+  // Conversations are ordered by their newest message: the sort key does not apply to them.
+  if (query.threads) params.threads = '1';
   const search = normalizeSearch(query.search);
   if (search) for (const [k, v] of Object.entries(search)) params[`s.${k}`] = v === true ? '1' : String(v);
   return params;

@@ -7,6 +7,7 @@ import { listQueryKey } from '@/lib/mail/list-query';
 
 import type { Session } from '../session/session-store';
 import { type ImapAttribute, UidCollector, searchArguments, sortArguments, uidSet } from './list-criteria';
+import { ThreadCollector, type ThreadIndex, orderThreads, threadArguments, threadingFor } from './list-threads';
 
 // The ordered UIDs of the folder view the user looks at (folder + order + search), kept per
 // session so that scrolling anywhere costs one UID FETCH of the visible rows. 4 bytes a message:
@@ -27,6 +28,10 @@ export interface ListView {
   uids: Uint32Array;
   version: number;
   sortFallback: boolean;
+  /** Conversation view: `uids` are the threads' newest messages, `threads` their members. */
+  threads: ThreadIndex | null;
+  /** Set when threads were asked for (see MessageWindow.threading). */
+  threading?: 'on' | 'unsupported' | 'unreadable' | 'too-large';
 }
 
 const views = new WeakMap<Session, ListView[]>();
@@ -48,6 +53,19 @@ async function collectUids(client: ImapFlow, command: 'UID SORT' | 'UID SEARCH',
   const response = await exec(command, args, { untagged: { SORT: handler, SEARCH: handler, ESEARCH: esearch } });
   response.next();
   return collector;
+}
+
+/**
+ * The conversation view's threads (UID THREAD REFERENCES, RFC 5256), or null when the server's
+ * answer did not arrive: imapflow drops a line it cannot parse (nesting past its own limit of
+ * 100), and a view silently missing messages would be worse than the flat list.
+ */
+async function buildThreads(client: ImapFlow, query: MessageListQuery): Promise<ThreadIndex | null> {
+  const collector = new ThreadCollector();
+  const exec = (client as unknown as { exec: (c: string, a: unknown[], o: unknown) => Promise<{ next: () => void }> }).exec.bind(client);
+  const response = await exec('UID THREAD', threadArguments(query.search), { untagged: { THREAD: async (u: { attributes?: unknown[] }) => collector.add(u) } });
+  response.next();
+  return collector.answered ? orderThreads(collector.result(), query.descending) : null;
 }
 
 type SortFields = Pick<FetchMessageObject, 'uid' | 'envelope' | 'size'>;
@@ -110,7 +128,20 @@ export async function folderView(session: Session, client: ImapFlow, folder: str
     views.set(session, [current, ...kept.filter((v) => v !== current)]);
     return current;
   }
-  const { uids, sortFallback } = mailbox.exists === 0 ? { uids: new Uint32Array(0), sortFallback: false } : await buildOrder(client, query);
+  let threads: ThreadIndex | null = null;
+  let threading: ListView['threading'];
+  if (query.threads) {
+    threading = threadingFor(client.capabilities.has('THREAD=REFERENCES'), mailbox.exists);
+    if (threading === 'on' && mailbox.exists > 0) {
+      threads = await buildThreads(client, query);
+      if (!threads) threading = 'unreadable';
+    }
+  }
+  const { uids, sortFallback } = threads
+    ? { uids: threads.heads, sortFallback: false }
+    : mailbox.exists === 0
+      ? { uids: new Uint32Array(0), sortFallback: false }
+      : await buildOrder(client, { ...query, threads: false });
   // The folder's state after the command: EXISTS that arrived with it is in the answer already.
   const after = client.mailbox || mailbox;
   const view: ListView = {
@@ -122,6 +153,8 @@ export async function folderView(session: Session, client: ImapFlow, folder: str
     uids,
     version: ++versions,
     sortFallback,
+    threads,
+    threading,
   };
   views.set(session, [view, ...kept.filter((v) => v.key !== key)].slice(0, MAX_VIEWS_PER_SESSION));
   return view;

@@ -1,13 +1,14 @@
 import 'server-only';
 
-import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
+import type { FetchMessageObject, ImapFlow, MessageAddressObject, MessageStructureObject } from 'imapflow';
 
-import type { MailAddress, MessageListQuery, MessageSummary, MessageWindow } from '@/lib/api/types';
+import type { MailAddress, MessageListQuery, MessageSummaries, MessageSummary, MessageWindow } from '@/lib/api/types';
 import { DEFAULT_LIST_QUERY } from '@/lib/mail/list-query';
 
 import type { Session } from '../session/session-store';
 import { uidSet } from './list-criteria';
-import { folderView } from './list-view';
+import { type ListView, folderView } from './list-view';
+import { threadMembers, threadSize } from './list-threads';
 import { openFolder } from './open-folder';
 import { withSessionImap } from './session-imap';
 
@@ -87,9 +88,55 @@ export async function listMessages(
           view = await folderView(session, client, folder, query, true);
           continue;
         }
-        const messages = Array.from(uids, (uid) => byUid.get(uid)).filter((m) => m !== undefined).map(toSummary);
-        return { folder, total: view.uids.length, offset, messages, version: view.version, sortFallback: view.sortFallback };
+        let messages = Array.from(uids, (uid) => byUid.get(uid)).filter((m) => m !== undefined).map(toSummary);
+        if (view.threads) messages = await withThreads(client, view, offset, messages);
+        return {
+          folder,
+          total: view.uids.length,
+          offset,
+          messages,
+          version: view.version,
+          sortFallback: view.sortFallback,
+          canThread: client.capabilities.has('THREAD=REFERENCES'),
+          ...(view.threading ? { threading: view.threading } : {}),
+        };
       }
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+/**
+ * The conversation view's rows: each head row gets its thread's size, UIDs (bounded) and unread
+ * count, read with one FETCH (FLAGS) of the window's other members.
+ */
+async function withThreads(client: ImapFlow, view: ListView, offset: number, rows: MessageSummary[]): Promise<MessageSummary[]> {
+  const threads = view.threads!;
+  const positions = new Map<number, number>();
+  for (let i = offset; i < Math.min(view.uids.length, offset + MAX_PAGE); i++) positions.set(view.uids[i]!, i);
+  const others: number[] = [];
+  for (const row of rows) for (const uid of threadMembers(threads, positions.get(row.uid)!)) if (uid !== row.uid) others.push(uid);
+  const seen = new Set<number>();
+  if (others.length) for await (const m of client.fetch(uidSet(others), { uid: true, flags: true }, { uid: true })) if (m.flags?.has('\\Seen')) seen.add(m.uid);
+  return rows.map((row) => {
+    const at = positions.get(row.uid)!;
+    const uids = Array.from(threadMembers(threads, at));
+    const unread = uids.filter((uid) => (uid === row.uid ? !row.seen : !seen.has(uid))).length;
+    return { ...row, thread: { count: threadSize(threads, at), unread, uids } };
+  });
+}
+
+/** Rows of some messages by UID, newest first (a thread's messages when it is expanded). */
+export async function messageSummaries(session: Session, folder: string, uids: number[]): Promise<MessageSummaries> {
+  return withSessionImap(session, async (client) => {
+    const selectedRw = client.mailbox && client.mailbox.path === folder && !client.mailbox.readOnly;
+    const lock = await openFolder(client, folder, { readOnly: !selectedRw });
+    try {
+      const out: MessageSummary[] = [];
+      const fields = { uid: true, envelope: true, flags: true, size: true, bodyStructure: true, internalDate: true };
+      if (uids.length) for await (const m of client.fetch(uidSet(uids.slice(0, MAX_PAGE)), fields, { uid: true })) out.push(toSummary(m));
+      return { folder, messages: out.sort((a, b) => b.uid - a.uid) };
     } finally {
       lock.release();
     }

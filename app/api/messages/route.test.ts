@@ -34,6 +34,11 @@ describe('GET /api/messages', () => {
     ]);
   });
 
+  it('asks for conversations with threads=1', async () => {
+    await get('folder=INBOX&threads=1');
+    expect(vi.mocked(listMessages).mock.calls[0]?.[4]).toMatchObject({ sort: 'date', descending: true, threads: true });
+  });
+
   it('defaults to date, newest first, no search', async () => {
     await get('folder=INBOX');
     expect(vi.mocked(listMessages).mock.calls[0]?.slice(2)).toEqual([0, 100, expect.objectContaining({ sort: 'date', descending: true }), { refresh: false }]);
@@ -45,6 +50,7 @@ describe('GET /api/messages', () => {
     ['an unknown parameter', 'folder=INBOX&s.bcc=x'],
     ['a malformed date', 'folder=INBOX&s.until=tomorrow'],
     ['a window over MAX_PAGE', 'folder=INBOX&limit=201'],
+    ['threads other than 1', 'folder=INBOX&threads=yes'],
   ])('refuses %s with bad-request', async (_, query) => {
     const res = await get(query);
     expect(res.status).toBe(400);

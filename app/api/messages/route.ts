@@ -20,6 +20,7 @@ const Query = z
     sort: z.enum(SORT_KEYS as [string, ...string[]]).default('date'),
     order: z.enum(['asc', 'desc']).default('desc'),
     refresh: flag,
+    threads: flag,
     's.text': term,
     's.from': term,
     's.to': term,
@@ -50,7 +51,7 @@ export async function GET(request: Request) {
       flagged: q['s.flagged'] === '1',
       hasAttachment: q['s.hasAttachment'] === '1',
     };
-    const query = { sort: q.sort as (typeof SORT_KEYS)[number], descending: q.order === 'desc', search };
+    const query = { sort: q.sort as (typeof SORT_KEYS)[number], descending: q.order === 'desc', search, ...(q.threads === '1' ? { threads: true } : {}) };
     return listMessages(session, q.folder, q.offset, q.limit, query, { refresh: q.refresh === '1' });
   });
 }
