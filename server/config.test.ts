@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { CONFIG_VARIABLES, ConfigError, parseConfig } from './config';
 
@@ -11,6 +11,7 @@ const anchors = path.join(dir, 'roots.pem');
 fs.writeFileSync(anchors, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
 const notPem = path.join(dir, 'empty.pem');
 fs.writeFileSync(notPem, 'nothing here');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const good = {
   SEALPOST_IMAP_HOST: 'imap.example.com',
