@@ -43,6 +43,9 @@ export function resolveInstance(name = 'demo', env = process.env) {
   const stateDir = path.join(stateBase(env), name);
   return {
     name,
+    // The test instance's SMTP server takes less than the app sends (50 MB), so a real "message
+    // too big" refusal can be tested with an attachment the composer accepts (25 MB).
+    smtpMaxMessageBytes: name === 'test' ? 30 * 1024 * 1024 : 50 * 1024 * 1024,
     host: '127.0.0.1',
     /** @type {Record<keyof typeof PORT_OFFSETS, number>} */
     ports,

@@ -13,13 +13,13 @@ import { dovecotAuthenticate } from './dovecot-auth-client.mjs';
 import { resolveInstance } from './instance.mjs';
 import { lmtpDeliver } from './lmtp-client.mjs';
 
-/** Largest message accepted (advertised with the SIZE extension, RFC 1870). */
-const MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
 /** Most recipients of one message (RFC 5321 §4.5.3.1.8 asks servers to take at least 100). */
 const MAX_RECIPIENTS = 100;
 
 const { values } = parseArgs({ options: { instance: { type: 'string', default: 'demo' } } });
 const inst = resolveInstance(values.instance);
+/** Largest message accepted (advertised with the SIZE extension, RFC 1870). */
+const MAX_MESSAGE_BYTES = inst.smtpMaxMessageBytes;
 const localUsers = new Set([...DEMO_USERS, ...TEST_MAILBOX_USERS].map((u) => u.name));
 
 const smtpError = (code, message) => Object.assign(new Error(message), { responseCode: code });

@@ -203,6 +203,13 @@ describe('submitMessage', () => {
     expect(e2.userMessage).toContain('554 5.7.1 Message rejected as spam');
   });
 
+  it('says a message is too large when MAIL FROM is refused for its declared SIZE', async () => {
+    const peer = await fakeSmtp((c) => (c.startsWith('MAIL') ? '552 5.3.4 Message size exceeds fixed limit' : undefined));
+    const e = (await failure(submit(peer))) as SmtpRejectedError;
+    expect(e.stage).toBe('mail');
+    expect(e.userMessage).toBe('The outgoing mail server refused the message as too large: 552 5.3.4 Message size exceeds fixed limit. The message was not sent.');
+  });
+
   it('treats 421 (service closing) as unavailable', async () => {
     const peer = await fakeSmtp((c) => (c.startsWith('RCPT') ? '421 4.3.2 Shutting down' : undefined));
     expect((await failure(submit(peer))).code).toBe('smtp-unavailable');

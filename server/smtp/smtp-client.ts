@@ -68,7 +68,10 @@ export class SmtpRejectedError extends AppError {
       const list = this.rejected.map((r) => `${r.recipient} (${shown(r.reply)})`).join('; ');
       return `The outgoing mail server refused ${this.rejected.length === 1 ? 'the recipient' : `${this.rejected.length} recipients`} ${list}. ${notSent}`;
     }
-    const what = this.stage === 'mail' ? 'the sender address' : 'the message';
+    // 552 (or 5.3.4) is "too big": at MAIL FROM it answers our SIZE= declaration (RFC 1870), not
+    // the sender's address.
+    const tooBig = this.reply.code === 552 || this.reply.lines.some((l) => /^5\.3\.4\b/.test(l));
+    const what = tooBig ? 'the message as too large' : this.stage === 'mail' ? 'the sender address' : 'the message';
     return `The outgoing mail server refused ${what}: ${shown(this.reply)}. ${notSent}`;
   }
 
