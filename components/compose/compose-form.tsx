@@ -36,6 +36,8 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
   const [confirming, setConfirming] = useState(false);
   const [dropping, setDropping] = useState(false);
   const [editorKey, setEditorKey] = useState(0);
+  // Files still being read: sending meanwhile would send the message without them.
+  const [reading, setReading] = useState(0);
 
   // A reply starts above the quote.
   const body = useRef<HTMLTextAreaElement>(null);
@@ -60,13 +62,18 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
     let total = fields.attachments.reduce((n, a) => n + a.content.length, 0);
     const added: ComposeFields['attachments'] = [];
     const refused: string[] = [];
-    for (const file of files) {
-      if (total + file.size > MAX_ATTACHMENTS_BYTES) {
-        refused.push(`${file.name} (${formatSize(file.size)})`);
-        continue;
+    setReading((n) => n + 1);
+    try {
+      for (const file of files) {
+        if (total + file.size > MAX_ATTACHMENTS_BYTES) {
+          refused.push(`${file.name} (${formatSize(file.size)})`);
+          continue;
+        }
+        total += file.size;
+        added.push({ id: attachmentId(), filename: file.name, mimeType: file.type || 'application/octet-stream', content: new Uint8Array(await file.arrayBuffer()) });
       }
-      total += file.size;
-      added.push({ id: attachmentId(), filename: file.name, mimeType: file.type || 'application/octet-stream', content: new Uint8Array(await file.arrayBuffer()) });
+    } finally {
+      setReading((n) => n - 1);
     }
     setError(refused.length ? `Attachments can be at most ${formatSize(MAX_ATTACHMENTS_BYTES)} in all. Not attached: ${refused.join(', ')}.` : null);
     if (added.length) update((f) => ({ ...f, attachments: [...f.attachments, ...added] }));
@@ -74,6 +81,7 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (reading > 0) return;
     const { recipients, invalid } = readRecipients(fields);
     if (invalid.length) return setError(`Not an e-mail address: ${invalid.join(', ')}`);
     if (recipients.to.length + recipients.cc.length + recipients.bcc.length === 0) return setError('Add at least one recipient.');
@@ -213,10 +221,10 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
         </p>
       )}
       <p role="status" className="draft-status">
-        {status.state === 'saving' ? 'Saving draft…' : status.state === 'saved' ? 'Draft saved' : status.state === 'error' ? status.message : ''}
+        {reading > 0 ? 'Attaching files…' : status.state === 'saving' ? 'Saving draft…' : status.state === 'saved' ? 'Draft saved' : status.state === 'error' ? status.message : ''}
       </p>
       <div className="dialog-buttons">
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy || reading > 0}>
           Send
         </button>
         <button type="button" onClick={discard} disabled={busy}>

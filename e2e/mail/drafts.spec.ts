@@ -102,6 +102,7 @@ test('a message too large for the server: its reason shown, the text kept, the d
   const chooser = page.waitForEvent('filechooser');
   await dialog.getByRole('button', { name: 'Attach files' }).click();
   await (await chooser).setFiles([{ name: 'big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(24 * 1024 * 1024) }]);
+  await expect(dialog.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(1);
   await dialog.getByRole('button', { name: 'Send' }).click();
   await expect(dialog.getByRole('alert')).toContainText('The outgoing mail server refused the message as too large: 552', { timeout: 60_000 });
   await expect(dialog.getByRole('textbox', { name: 'Message' })).toHaveValue('big one');
