@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { openLiveStream } from '@/server/events/live-streams';
 import { handle, parseOrThrow } from '@/server/http';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath } from '@/server/request-schemas';
 
 // Same rule as /api/messages: the folder is one URL-encoded query parameter.
-const Query = z.object({ folder: z.string().min(1).max(1000).regex(/^\P{Cc}+$/u) });
+const Query = z.object({ folder: folderPath });
 
 /**
  * New mail without reloading: a text/event-stream of LiveEvents (lib/live/live-events.ts) for the

@@ -7,8 +7,8 @@ import { deleteFolder } from '@/server/imap/delete-folder';
 import { listFolders } from '@/server/imap/folders';
 import { renameFolder } from '@/server/imap/rename-folder';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath } from '@/server/request-schemas';
 
-const folderPath = z.string().min(1).max(1000).regex(/^\P{Cc}+$/u);
 // The name's own rules (delimiter, wildcards, length) are checked where the delimiter is known.
 const folderName = z.string().max(1000);
 

@@ -5,6 +5,7 @@ import { MAX_SEARCH_TERM_CHARS, SORT_KEYS } from '@/lib/mail/list-query';
 import { handle, parseOrThrow } from '@/server/http';
 import { MAX_PAGE, listMessages } from '@/server/imap/messages';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath } from '@/server/request-schemas';
 
 const term = z.string().max(MAX_SEARCH_TERM_CHARS).optional();
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional();
@@ -14,7 +15,7 @@ const flag = z.enum(['1']).optional();
 // URL-encoded query parameter rather than a path segment: /api/messages?folder=Projects%2F%C3%96l
 const Query = z
   .object({
-    folder: z.string().min(1).max(1000).regex(/^\P{Cc}+$/u),
+    folder: folderPath,
     offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
     sort: z.enum(SORT_KEYS as [string, ...string[]]).default('date'),

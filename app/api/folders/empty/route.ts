@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { handle, parseOrThrow, readJsonBody } from '@/server/http';
 import { emptyFolder } from '@/server/imap/empty-folder';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath, imapUid } from '@/server/request-schemas';
 
-const uint32 = z.number().int().min(1).max(4294967295);
-const Body = z.object({ folder: z.string().min(1).max(1000).regex(/^\P{Cc}+$/u), uidValidity: uint32, uidNext: uint32 }).strict();
+const Body = z.object({ folder: folderPath, uidValidity: imapUid, uidNext: imapUid }).strict();
 
 /** Empties Trash or Junk of the messages there at the snapshot: 200 { deleted }. */
 export async function POST(request: Request) {

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { handle, parseOrThrow } from '@/server/http';
 import { folderSnapshot } from '@/server/imap/empty-folder';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath } from '@/server/request-schemas';
 
-const Query = z.object({ folder: z.string().min(1).max(1000).regex(/^\P{Cc}+$/u) });
+const Query = z.object({ folder: folderPath });
 
 /** What a folder holds now: 200 FolderSnapshot (for "Empty Trash"'s confirmation). */
 export async function GET(request: Request) {

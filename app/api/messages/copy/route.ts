@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { handle, parseOrThrow, readJsonBody } from '@/server/http';
 import { MAX_COPY, copyMessages } from '@/server/imap/copy-messages';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath, imapUid } from '@/server/request-schemas';
 
-const folderPath = z.string().min(1).max(1000).regex(/^\P{Cc}+$/u);
 const Body = z
   .object({
     folder: folderPath,
-    uids: z.array(z.number().int().min(1).max(4294967295)).min(1).max(MAX_COPY),
+    uids: z.array(imapUid).min(1).max(MAX_COPY),
     to: z.object({ path: folderPath }).strict(),
   })
   .strict();

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { handle, parseOrThrow } from '@/server/http';
 import { MAX_FLAG_UIDS, updateFlags } from '@/server/imap/message-source';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath, imapUid } from '@/server/request-schemas';
 
 const Body = z
   .object({
-    folder: z.string().min(1).max(1000).regex(/^\P{Cc}+$/u),
-    uids: z.array(z.number().int().min(1).max(4294967295)).min(1).max(MAX_FLAG_UIDS),
+    folder: folderPath,
+    uids: z.array(imapUid).min(1).max(MAX_FLAG_UIDS),
     seen: z.boolean().optional(),
     flagged: z.boolean().optional(),
   })

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { handle, parseOrThrow } from '@/server/http';
 import { MAX_MOVE, moveMessages } from '@/server/imap/move-messages';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath, imapUid } from '@/server/request-schemas';
 
-const folderPath = z.string().min(1).max(1000).regex(/^\P{Cc}+$/u);
 const Body = z
   .object({
     folder: folderPath,
-    uids: z.array(z.number().int().min(1).max(4294967295)).min(1).max(MAX_MOVE),
+    uids: z.array(imapUid).min(1).max(MAX_MOVE),
     to: z.union([
       z.object({ path: folderPath }).strict(),
       z.object({ specialUse: z.enum(['drafts', 'sent', 'archive', 'junk', 'trash']) }).strict(),

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { handle, parseOrThrow } from '@/server/http';
 import { PART_SECTION, streamMessagePart } from '@/server/imap/message-part';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath, imapUidParam } from '@/server/request-schemas';
 
 const Query = z.object({
-  folder: z.string().min(1).max(1000).regex(/^\P{Cc}+$/u),
-  uid: z.coerce.number().int().min(1).max(4294967295),
+  folder: folderPath,
+  uid: imapUidParam,
   part: z.string().max(200).regex(PART_SECTION),
   /** Send at most this many bytes: the start of the section. */
   max: z.coerce.number().int().min(1).optional(),

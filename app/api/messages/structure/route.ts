@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { handle, parseOrThrow } from '@/server/http';
 import { fetchMessageStructure } from '@/server/imap/message-structure';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath, imapUidParam } from '@/server/request-schemas';
 
 const Query = z.object({
-  folder: z.string().min(1).max(1000).regex(/^\P{Cc}+$/u),
-  uid: z.coerce.number().int().min(1).max(4294967295),
+  folder: folderPath,
+  uid: imapUidParam,
 });
 
 /** A message's MIME tree (BODYSTRUCTURE) and size: lets the browser fetch only the parts it shows. */

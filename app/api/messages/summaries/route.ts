@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { handle, parseOrThrow } from '@/server/http';
 import { MAX_PAGE, messageSummaries } from '@/server/imap/messages';
 import { requireSession } from '@/server/session/sessions';
+import { folderPath } from '@/server/request-schemas';
 
 // A thread's messages when it is expanded: up to MAX_PAGE UIDs as "3,7,12".
 const Query = z
   .object({
-    folder: z.string().min(1).max(1000).regex(/^\P{Cc}+$/u),
+    folder: folderPath,
     uids: z
       .string()
       .max(MAX_PAGE * 11)
