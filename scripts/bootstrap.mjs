@@ -15,17 +15,19 @@ const DEBIAN_PACKAGES = {
   'ldap-utils': '/usr/bin/ldapsearch',
   openssl: '/usr/bin/openssl',
 };
-const BROWSER_PACKAGES = { chromium: '/usr/bin/chromium' };
+/** What `npm test` needs beyond the demo: the browser, and the independent S/MIME implementations
+ * the interoperability tests run against (NSS's cmsutil, GnuPG's gpgsm; OpenSSL is above). */
+const TEST_PACKAGES = { chromium: '/usr/bin/chromium', 'libnss3-tools': '/usr/bin/cmsutil', gpgsm: '/usr/bin/gpgsm' };
 
 const MIN_NODE = [20, 9];
 
 /**
  * @param {{ browser?: boolean, log?: (line: string) => void }} [options]
- *   browser: also require Chromium (the tests need it, the demo does not)
+ *   browser: also require what only the tests need (Chromium, cmsutil, gpgsm)
  */
 export function bootstrap({ browser = false, log = console.log } = {}) {
   checkNode();
-  ensureDebianPackages({ ...DEBIAN_PACKAGES, ...(browser ? BROWSER_PACKAGES : {}) }, log);
+  ensureDebianPackages({ ...DEBIAN_PACKAGES, ...(browser ? TEST_PACKAGES : {}) }, log);
   ensureNpmPackages(log);
 }
 

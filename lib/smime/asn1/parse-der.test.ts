@@ -1,0 +1,46 @@
+import * as asn1js from 'asn1js';
+import { describe, expect, it } from 'vitest';
+
+import { SmimeError } from '../errors';
+import { checkStructure, parseAsn1, toDer } from './parse-der';
+
+const der = toDer(new asn1js.Sequence({ value: [new asn1js.Integer({ value: 5 }), new asn1js.OctetString({ valueHex: new Uint8Array([1, 2]).buffer })] }));
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof SmimeError ? error.code : 'untyped';
+  }
+  return undefined;
+}
+
+describe('parseAsn1', () => {
+  it('parses a well-formed value', () => {
+    const value = parseAsn1(der, 'test value') as asn1js.Sequence;
+    expect(value.valueBlock.value).toHaveLength(2);
+  });
+
+  it('rejects trailing bytes, truncation and overlong lengths with malformed-asn1', () => {
+    expect(codeOf(() => parseAsn1(new Uint8Array([...der, 0]), 'x'))).toBe('malformed-asn1');
+    expect(codeOf(() => parseAsn1(der.slice(0, der.length - 1), 'x'))).toBe('malformed-asn1');
+    expect(codeOf(() => parseAsn1(new Uint8Array([0x30, 0x84, 0x7f, 0xff, 0xff, 0xff]), 'x'))).toBe('malformed-asn1');
+    expect(codeOf(() => parseAsn1(new Uint8Array([]), 'x'))).toBe('malformed-asn1');
+  });
+
+  it('accepts BER indefinite lengths and rejects an unterminated one', () => {
+    const ber = new Uint8Array([0x30, 0x80, 0x02, 0x01, 0x05, 0x00, 0x00]);
+    expect(() => checkStructure(ber, 'x', 64)).not.toThrow();
+    expect(codeOf(() => checkStructure(ber.slice(0, 5), 'x', 64))).toBe('malformed-asn1');
+  });
+
+  it('stops deep nesting with limit-exceeded before asn1js recurses', () => {
+    const depth = 100_000;
+    const deep = new Uint8Array(depth * 2);
+    for (let i = 0; i < depth; i++) {
+      deep[i * 2] = 0x30;
+      deep[i * 2 + 1] = 0x80;
+    }
+    expect(codeOf(() => parseAsn1(deep, 'x'))).toBe('limit-exceeded');
+  });
+});

@@ -1,0 +1,25 @@
+// Caps on work a hostile message or file can cause (issue 7, "Denial of service"). Every cap is
+// enforced where the work happens and reported as SmimeError('limit-exceeded').
+
+export const LIMITS = {
+  /** Nesting of ASN.1 constructed values; real CMS stays under 20. */
+  asn1Depth: 64,
+  /** Nested S/MIME layers (signed inside encrypted inside signed ...); RFC 8551 section 3.7. */
+  smimeNesting: 8,
+  /** MIME parts in one message, all levels together. */
+  mimeParts: 1000,
+  /** MIME multipart nesting. */
+  mimeDepth: 32,
+  /** Bytes a CompressedData may inflate to. */
+  decompressedBytes: 64 * 1024 * 1024,
+  /** PBKDF2 / PKCS#12 KDF iterations; exports use 2,000 to 600,000. */
+  keyDerivationIterations: 1_000_000,
+  /** RSA modulus bits accepted for any operation (RFC 8551 section 6). */
+  rsaModulusBits: 8192,
+  /** Certificates considered while building one chain. */
+  chainCandidates: 64,
+  /** Length of a chain, anchor included. */
+  chainLength: 10,
+  /** Bytes of one CRL, OCSP response or AIA certificate fetched. */
+  fetchedBytes: 10 * 1024 * 1024,
+} as const;
