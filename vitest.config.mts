@@ -19,7 +19,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{lib,server,components,stores,app,scripts,bench}/**/*.test.{ts,tsx,mjs}'],
+          include: ['{lib,server,components,stores,app,scripts,bench,cli}/**/*.test.{ts,tsx,mjs}'],
           environment: 'node',
         },
       },
