@@ -7,6 +7,7 @@ import { decryptEnvelope } from '@/lib/smime/cms/decrypt-envelope';
 import { encryptEnvelope, type EncryptOptions, type SendCipher } from '@/lib/smime/cms/encrypt-envelope';
 import { isSmimeError } from '@/lib/smime/errors';
 import type { Identity } from '@/lib/smime/keys/key-operations';
+import { LIMITS } from '@/lib/smime/limits';
 import { softKeyFromPkcs8 } from '@/lib/smime/keys/soft-key';
 
 import { createTestPki, openssl, type IssuedCert } from '../support/test-pki';
@@ -74,6 +75,22 @@ describe('OpenSSL encrypts, we decrypt', () => {
     const result = await decryptEnvelope(opensslEncrypt([alice], [cipher]), [identity(alice)]);
     expect(new TextDecoder().decode(result.content)).toBe(MESSAGE);
     expect(result).toMatchObject({ contentCipher: cipher.slice(1), keyTransport: 'rsa-pkcs1v15', weakCipher: false, integrityProtected: false, contentType: '1.2.840.113549.1.7.1' });
+  });
+
+  it('RSA PKCS#1 v1.5 with 3DES, OpenSSL\'s default: decrypted, reported weak', async () => {
+    const result = await decryptEnvelope(opensslEncrypt([alice]), [identity(alice)]);
+    expect(result.content).toEqual(messageBytes);
+    expect(result).toMatchObject({ contentCipher: 'des-ede3-cbc', keyTransport: 'rsa-pkcs1v15', weakCipher: true, integrityProtected: false });
+  });
+
+  it.each(['rc2-40', 'rc2-64', 'rc2-128'])('RSA PKCS#1 v1.5 with %s: decrypted, reported weak', async (cipher) => {
+    const result = await decryptEnvelope(opensslEncrypt([alice], [`-${cipher}`, '-provider', 'legacy', '-provider', 'default']), [identity(alice)]);
+    expect(result.content).toEqual(messageBytes);
+    expect(result).toMatchObject({ contentCipher: cipher, weakCipher: true });
+  });
+
+  it('ECDH with OpenSSL\'s default 3DES wraps the key with CMS3DESwrap (RFC 3217): unsupported-algorithm', async () => {
+    expect((await errorOf(decryptEnvelope(opensslEncrypt([ec.p256]), [identity(ec.p256)]))).code).toBe('unsupported-algorithm');
   });
 
   it.each([
@@ -212,6 +229,11 @@ describe('we encrypt, OpenSSL decrypts', () => {
       for (const r of recipients) expect(opensslDecrypt(envelope.der, r)).toBe(MESSAGE);
       for (const r of recipients) expect((await decryptEnvelope(envelope.der, [identity(r)])).content).toEqual(messageBytes);
     }
+  });
+
+  it(`an envelope naming the user more than ${LIMITS.decryptionAttempts} times: limit-exceeded`, async () => {
+    const envelope = await encryptEnvelope(messageBytes, Array.from({ length: LIMITS.decryptionAttempts + 1 }, () => certificate(alice)));
+    expect((await errorOf(decryptEnvelope(envelope.der, [identity(alice)]))).code).toBe('limit-exceeded');
   });
 
   it('X25519 (RFC 8418): OpenSSL 3.0 cms cannot, so ours round-trip, mixed with RSA', async () => {

@@ -1,11 +1,12 @@
 // Content-encryption algorithms: AES-CBC (RFC 3565) for EnvelopedData, AES-GCM (RFC 5084) for
-// AuthEnvelopedData, and, decrypt-only, 3DES and RC2 from lib/smime/legacy. Every failure of the
-// cipher itself (padding, tag, a wrong key) is the same 'decryption-failed', so nothing tells a
-// wrong key from a tampered message.
+// AuthEnvelopedData, and, decrypt-only, 3DES and RC2 (RFC 3370) from lib/smime/legacy. Every
+// failure of the cipher itself (padding, tag, a wrong key) is the same 'decryption-failed', so
+// nothing tells a wrong key from a tampered message.
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 
 import { SmimeError } from '../../errors';
+import { legacyContentCipher } from '../../legacy/legacy-content-cipher';
 import { OID } from '../../oids';
 import type { ContentCipherName } from '../../report';
 import { ownBuffer, webCrypto } from '../../web-crypto';
@@ -52,6 +53,22 @@ export function contentDecryptionFor(algorithm: pkijs.AlgorithmIdentifier): Cont
   if (cbc) return aesCbc(cbc.name, cbc.keyLength, cbcIv(algorithm.algorithmParams));
   const gcm = AES_GCM[oid];
   if (gcm) return aesGcm(gcm.name, gcm.keyLength, readGcmParameters(algorithm.algorithmParams));
+  const legacy = legacyContentCipher(algorithm);
+  if (legacy) {
+    return {
+      name: legacy.name,
+      keyLength: legacy.keyLength,
+      authenticated: false,
+      weak: true,
+      async decrypt(key, ciphertext) {
+        try {
+          return legacy.decrypt(key, ciphertext);
+        } catch (error) {
+          throw decryptionFailed(error);
+        }
+      },
+    };
+  }
   throw new SmimeError('unsupported-algorithm', `The content is encrypted with ${oid}, which is not supported.`);
 }
 
