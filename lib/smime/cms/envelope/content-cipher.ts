@@ -80,8 +80,13 @@ function cbcIv(params: unknown): Uint8Array {
   return iv;
 }
 
+/** Key lengths are checked before this, so a refusal means the platform lacks the cipher (Chromium has no AES-192). */
 async function importAes(name: 'AES-CBC' | 'AES-GCM', key: Uint8Array, usage: KeyUsage): Promise<CryptoKey> {
-  return webCrypto().subtle.importKey('raw', ownBuffer(key), { name }, false, [usage]);
+  try {
+    return await webCrypto().subtle.importKey('raw', ownBuffer(key), { name }, false, [usage]);
+  } catch (error) {
+    throw new SmimeError('unsupported-algorithm', `This platform's WebCrypto has no ${name} with ${key.length * 8}-bit keys.`, { cause: error });
+  }
 }
 
 function aesCbc(name: ContentCipherName, keyLength: number, iv: Uint8Array): ContentDecryption {
@@ -91,9 +96,9 @@ function aesCbc(name: ContentCipherName, keyLength: number, iv: Uint8Array): Con
     authenticated: false,
     weak: false,
     async decrypt(key, ciphertext) {
+      if (key.length !== keyLength) throw decryptionFailed();
+      const cryptoKey = await importAes('AES-CBC', key, 'decrypt');
       try {
-        if (key.length !== keyLength) throw new Error('wrong key length');
-        const cryptoKey = await importAes('AES-CBC', key, 'decrypt');
         return new Uint8Array(await webCrypto().subtle.decrypt({ name: 'AES-CBC', iv: ownBuffer(iv) }, cryptoKey, ownBuffer(ciphertext)));
       } catch (error) {
         throw decryptionFailed(error);
@@ -133,9 +138,9 @@ function aesGcm(name: ContentCipherName, keyLength: number, params: GcmParameter
     weak: false,
     async decrypt(key, ciphertext, mac, additionalData) {
       if (!mac || mac.length !== params.tagLength) throw malformed('The AuthEnvelopedData mac is not a tag of the declared length.');
+      if (key.length !== keyLength) throw decryptionFailed();
+      const cryptoKey = await importAes('AES-GCM', key, 'decrypt');
       try {
-        if (key.length !== keyLength) throw new Error('wrong key length');
-        const cryptoKey = await importAes('AES-GCM', key, 'decrypt');
         const algorithm: AesGcmParams = { name: 'AES-GCM', iv: ownBuffer(params.nonce), tagLength: params.tagLength * 8 };
         if (additionalData && additionalData.length > 0) algorithm.additionalData = ownBuffer(additionalData);
         // WebCrypto checks the tag before it returns a single byte of plaintext.
