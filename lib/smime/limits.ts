@@ -22,4 +22,8 @@ export const LIMITS = {
   chainLength: 10,
   /** Bytes of one CRL, OCSP response or AIA certificate fetched. */
   fetchedBytes: 10 * 1024 * 1024,
+  /** RecipientInfos in one EnvelopedData or AuthEnvelopedData; mailing lists stay far below. */
+  recipientInfos: 1000,
+  /** Private-key operations spent opening one envelope (recipients matching the user's identities). */
+  decryptionAttempts: 16,
 } as const;
