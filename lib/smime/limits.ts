@@ -22,4 +22,6 @@ export const LIMITS = {
   chainLength: 10,
   /** Bytes of one CRL, OCSP response or AIA certificate fetched. */
   fetchedBytes: 10 * 1024 * 1024,
+  /** Bytes of one MIME entity's header block; real mail stays far below. */
+  mimeHeaderBytes: 256 * 1024,
 } as const;
