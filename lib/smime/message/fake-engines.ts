@@ -5,6 +5,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
+import { parseAs } from '../asn1/parse-der';
 import { SmimeError } from '../errors';
 import type { Identity } from '../keys/key-operations';
 import { OID } from '../oids';
@@ -49,7 +50,7 @@ export function fakeCms(spec: FakeCms, contentType: string = CONTENT_TYPES[spec.
 }
 
 function readFake(der: Uint8Array): FakeCms {
-  const info = pkijs.ContentInfo.fromBER(der);
+  const info = parseAs(der, 'fake CMS', (schema) => new pkijs.ContentInfo({ schema }));
   const octets = info.content as asn1js.OctetString;
   return JSON.parse(new TextDecoder().decode(octets.valueBlock.valueHexView)) as FakeCms;
 }
