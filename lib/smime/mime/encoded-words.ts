@@ -5,10 +5,10 @@ import { decodeBase64 } from '../../mail/transfer-decoding';
 import { decoderFor } from './charset-text';
 
 const WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
-const ascii = new TextEncoder();
+const utf8 = new TextEncoder();
 
 function wordBytes(encoding: string, text: string): Uint8Array {
-  if (encoding === 'b' || encoding === 'B') return decodeBase64(ascii.encode(text));
+  if (encoding === 'b' || encoding === 'B') return decodeBase64(utf8.encode(text));
   // Q encoding (section 4.2): "_" is a space, "=XX" a byte.
   const out: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -74,7 +74,7 @@ export function encodeHeaderText(text: string): string {
   const words: string[] = [];
   let chunk: number[] = [];
   for (const character of clean) {
-    const bytes = ascii.encode(character);
+    const bytes = utf8.encode(character);
     if (chunk.length + bytes.length > WORD_BYTES) {
       words.push(bWord(chunk));
       chunk = [];

@@ -4,6 +4,8 @@
 import { decoderFor } from './charset-text';
 import { decodeEncodedWords } from './encoded-words';
 
+const utf8 = new TextEncoder();
+
 export interface ParameterizedValue {
   /** The value before the first ";", lower-cased and trimmed ("multipart/signed", "attachment"). */
   value: string;
@@ -63,7 +65,7 @@ function joinRfc2231(list: { index: number; encoded: boolean; text: string }[]):
         bytes.push(parseInt(hex, 16));
         j += 2;
       } else {
-        for (const b of new TextEncoder().encode(text[j]!)) bytes.push(b);
+        for (const b of utf8.encode(text[j]!)) bytes.push(b);
       }
     }
   }
@@ -134,7 +136,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export function formatParameter(name: string, value: string): string {
   if (TOKEN.test(value)) return `;\r\n ${name}=${value}`;
   if (/^[\x20-\x7e]*$/.test(value)) return `;\r\n ${name}="${value.replace(/(["\\])/g, '\\$1')}"`;
-  const encoded = Array.from(new TextEncoder().encode(value), (b) =>
+  const encoded = Array.from(utf8.encode(value), (b) =>
     /[A-Za-z0-9!#$&+.^_`|~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
   ).join('');
   return `;\r\n ${name}*=utf-8''${encoded}`;
