@@ -26,4 +26,6 @@ export const LIMITS = {
   recipientInfos: 1000,
   /** Private-key operations spent opening one envelope (recipients matching the user's identities). */
   decryptionAttempts: 16,
+  /** Bytes of one MIME entity's header block; real mail stays far below. */
+  mimeHeaderBytes: 256 * 1024,
 } as const;
