@@ -20,12 +20,13 @@ const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
 export function decodeSigningTime(value: asn1js.AsnType): Date {
   let match: RegExpExecArray | null = null;
   let year = 0;
-  if (value instanceof asn1js.UTCTime) {
-    match = UTC_TIME.exec(timeText(value));
-    if (match) year = Number(match[1]) + (Number(match[1]) >= 50 ? 1900 : 2000);
-  } else if (value instanceof asn1js.GeneralizedTime) {
+  // GeneralizedTime first: asn1js derives it from UTCTime.
+  if (value instanceof asn1js.GeneralizedTime) {
     match = GENERALIZED_TIME.exec(timeText(value));
     if (match) year = Number(match[1]);
+  } else if (value instanceof asn1js.UTCTime) {
+    match = UTC_TIME.exec(timeText(value));
+    if (match) year = Number(match[1]) + (Number(match[1]) >= 50 ? 1900 : 2000);
   }
   if (!match) throw new SmimeError('malformed-cms', 'The signing time is not a UTC time with seconds.');
   const [month, day, hour, minute, second] = match.slice(2).map(Number) as [number, number, number, number, number];
