@@ -10,7 +10,8 @@ import { LIMITS } from '../limits';
 /** Parses one BER/DER value that spans all of `bytes`; `what` names it in error messages. */
 export function parseAsn1(bytes: Uint8Array, what: string, maxDepth: number = LIMITS.asn1Depth): asn1js.AsnType {
   checkStructure(bytes, what, maxDepth);
-  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+  // Uint8Array's slice copies; a Node Buffer's own slice() is a view into its shared pool.
+  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : Uint8Array.prototype.slice.call(bytes).buffer;
   const parsed = asn1js.fromBER(buffer as ArrayBuffer);
   if (parsed.offset === -1 || parsed.result.error) {
     throw new SmimeError('malformed-asn1', `The ${what} is not valid ASN.1 (${parsed.result.error || 'parse error'}).`);
