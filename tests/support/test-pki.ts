@@ -253,25 +253,34 @@ export interface OcspResponder {
   stop(): Promise<void>;
 }
 
+/** A TCP port that was free a moment ago on 127.0.0.1 (for servers that must be named before they start). */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 /**
- * `openssl ocsp` answering for `ca` from its `openssl ca` database, signing with `signer` (the CA
- * itself by default, or a delegated responder certificate with OCSPSigning). It picks its own
- * port (-port 0) and re-reads the database when a test revokes a certificate.
+ * `openssl ocsp` answering for `ca` from its `openssl ca` database as it is when started (start it
+ * after issuing and revoking), signing with `signer`: the CA itself by default, or a delegated
+ * responder certificate with OCSPSigning. Give the port the certificates name (see freePort).
  */
-export async function startOcspResponder(pki: TestPki, ca: IssuedCert, signer: IssuedCert = ca): Promise<OcspResponder> {
+export async function startOcspResponder(pki: TestPki, ca: IssuedCert, port: number, signer: IssuedCert = ca): Promise<OcspResponder> {
   const { spawn } = await import('node:child_process');
   const child = spawn(
     'openssl',
-    ['ocsp', '-port', '0', '-index', pki.file(`${ca.name}-db/index.txt`), '-CA', ca.certPath, '-rsigner', signer.certPath, '-rkey', signer.keyPath, '-rmd', 'sha256', '-ignore_err'],
+    ['ocsp', '-port', String(port), '-index', pki.file(`${ca.name}-db/index.txt`), '-CA', ca.certPath, '-rsigner', signer.certPath, '-rkey', signer.keyPath, '-rmd', 'sha256', '-ignore_err'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /ACCEPT .*:(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
+      if (/waiting for OCSP client connections/.test(output)) resolve();
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
