@@ -58,7 +58,12 @@ beforeAll(async () => {
   // Forgers: a CA in another PKI with the same name as ours, and a responder certificate from another CA.
   impostor = otherPki.issue({ name: 'int', ca: true, key: 'p256' });
   const rogueResponder = otherPki.issue({ name: 'rogue-responder', key: 'p256', keyUsage: 'critical, digitalSignature', extendedKeyUsage: 'OCSPSigning' });
-  const [direct, delegated, sameName, rogue] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const ports: number[] = [];
+  while (ports.length < 4) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  const [direct, delegated, sameName, rogue] = ports;
 
   const crlDp = `crlDistributionPoints = URI:${server.url}/int.crl`;
   const ocsp = (url: string) => `authorityInfoAccess = OCSP;URI:${url}`;
