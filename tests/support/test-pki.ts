@@ -206,3 +206,96 @@ export function createTestPki(prefix = 'sealpost-pki-'): TestPki {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Serving a test PKI on loopback (appended for the certificate tests): an HTTP server for AIA
+// certificates and CRLs, `openssl ocsp` responders over a CA's database, and revocation with a
+// reason code. Everything above is unchanged.
+
+export interface PkiHttpServer {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** Serves `body` at `pathname` (e.g. "/int.crl") from now on. */
+  serve(pathname: string, body: Uint8Array): void;
+  /** Paths requested so far, in order. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1 with a random port, answering 404 for anything not served. */
+export async function startPkiHttpServer(): Promise<PkiHttpServer> {
+  const http = await import('node:http');
+  const files = new Map<string, Uint8Array>();
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    requests.push(pathname);
+    const body = files.get(pathname);
+    if (!body) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(Buffer.from(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    serve: (pathname, body) => files.set(pathname, body),
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface OcspResponder {
+  /** http://127.0.0.1:<port>/ */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (for servers that must be named before they start). */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/**
+ * `openssl ocsp` answering for `ca` from its `openssl ca` database as it is when started (start it
+ * after issuing and revoking), signing with `signer`: the CA itself by default, or a delegated
+ * responder certificate with OCSPSigning. Give the port the certificates name (see freePort).
+ */
+export async function startOcspResponder(pki: TestPki, ca: IssuedCert, port: number, signer: IssuedCert = ca): Promise<OcspResponder> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(
+    'openssl',
+    ['ocsp', '-port', String(port), '-index', pki.file(`${ca.name}-db/index.txt`), '-CA', ca.certPath, '-rsigner', signer.certPath, '-rkey', signer.keyPath, '-rmd', 'sha256', '-ignore_err'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/waiting for OCSP client connections/.test(output)) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`openssl ocsp exited (${code}): ${output}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Revokes with a CRL reason code (`openssl ca -revoke -crl_reason`), e.g. "keyCompromise". */
+export function revokeWithReason(cert: IssuedCert, reason: string): void {
+  openssl(['ca', '-config', cert.issuer!.caConfig!, '-revoke', cert.certPath, '-crl_reason', reason]);
+}
