@@ -123,6 +123,15 @@ describe('readPkcs12 on OpenSSL 3 exports', () => {
     expect(noMac.keys[0]!.pkcs8).toEqual(alice.keyPkcs8);
   });
 
+  it('reads PBES2 with DES-EDE3, AES-128 and AES-192, and MACs with SHA-384 and SHA-512', async () => {
+    const first = await read(exportP12(alice, 'alice-pbes2-3des', PASSWORD, ['-keypbe', 'des-ede3-cbc', '-certpbe', 'aes-128-cbc', '-macalg', 'sha512']));
+    expect(first.algorithms).toMatchObject({ mac: 'hmac-sha512', keyEncryption: ['pbes2-pbkdf2-hmac-sha256-des-ede3-cbc'], certificateEncryption: ['pbes2-pbkdf2-hmac-sha256-aes-128-cbc'] });
+    expect(first.keys[0]!.pkcs8).toEqual(alice.keyPkcs8);
+    const second = await read(exportP12(alice, 'alice-pbes2-aes192', PASSWORD, ['-keypbe', 'aes-192-cbc', '-certpbe', 'aes-256-cbc', '-macalg', 'sha384']));
+    expect(second.algorithms).toMatchObject({ mac: 'hmac-sha384', keyEncryption: ['pbes2-pbkdf2-hmac-sha256-aes-192-cbc'] });
+    expect(second.keys[0]!.certificate).not.toBeNull();
+  });
+
   it('reads EC P-256 and Ed25519 keys, whose soft keys sign what OpenSSL verifies', async () => {
     const ec = await read(exportP12(erin, 'erin', PASSWORD, []));
     expect(ec.keys[0]!.description).toEqual({ kind: 'ec', curve: 'P-256' });
