@@ -4,6 +4,8 @@
 export const LIMITS = {
   /** Nesting of ASN.1 constructed values; real CMS stays under 20. */
   asn1Depth: 64,
+  /** ASN.1 values in one structure: a 25 MB message streamed as BER in 1,000-byte pieces has 25,000. */
+  asn1Nodes: 250_000,
   /** Nested S/MIME layers (signed inside encrypted inside signed ...); RFC 8551 section 3.7. */
   smimeNesting: 8,
   /** MIME parts in one message, all levels together. */

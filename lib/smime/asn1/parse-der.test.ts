@@ -44,3 +44,24 @@ describe('parseAsn1', () => {
     expect(codeOf(() => parseAsn1(deep, 'x'))).toBe('limit-exceeded');
   });
 });
+
+describe('parseAsn1 on large and many-valued input', () => {
+  it('parses values beyond asn1js’s 16 MB default', () => {
+    const size = 17 * 1024 * 1024;
+    const big = new Uint8Array(6 + size);
+    big.set([0x04, 0x84, (size >>> 24) & 0xff, (size >>> 16) & 0xff, (size >>> 8) & 0xff, size & 0xff]);
+    const value = parseAsn1(big, 'big value') as asn1js.OctetString;
+    expect(value.valueBlock.valueHexView.byteLength).toBe(size);
+  });
+
+  it('parses BER split into many pieces, and caps the node count with limit-exceeded', () => {
+    const pieces = (count: number) => {
+      const out = new Uint8Array(2 + count * 3 + 2);
+      out.set([0x24, 0x80]);
+      for (let i = 0; i < count; i++) out.set([0x04, 0x01, i & 0xff], 2 + i * 3);
+      return out;
+    };
+    expect(() => parseAsn1(pieces(30_000), 'streamed content')).not.toThrow();
+    expect(codeOf(() => parseAsn1(pieces(300_000), 'streamed content'))).toBe('limit-exceeded');
+  });
+});

@@ -10,9 +10,12 @@ import { LIMITS } from '../limits';
 /** Parses one BER/DER value that spans all of `bytes`; `what` names it in error messages. */
 export function parseAsn1(bytes: Uint8Array, what: string, maxDepth: number = LIMITS.asn1Depth): asn1js.AsnType {
   checkStructure(bytes, what, maxDepth);
-  // Uint8Array's slice copies; a Node Buffer's own slice() is a view into its shared pool.
-  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : Uint8Array.prototype.slice.call(bytes).buffer;
-  const parsed = asn1js.fromBER(buffer as ArrayBuffer);
+  // One private copy (asn1js keeps views into it). Uint8Array's slice copies; a Node Buffer's own
+  // slice() would be a view into its shared pool.
+  const own = Uint8Array.prototype.slice.call(bytes) as Uint8Array<ArrayBuffer>;
+  // asn1js's own defaults (16 MB per value, 10,000 nodes) refuse real 25 MB messages and BER
+  // streamed in small chunks; checkStructure has already bounded depth and node count.
+  const parsed = asn1js.fromBER(own, { copyInput: false, maxContentLength: own.byteLength, maxDepth: maxDepth + 1, maxNodes: LIMITS.asn1Nodes * 4 });
   if (parsed.offset === -1 || parsed.result.error) {
     throw new SmimeError('malformed-asn1', `The ${what} is not valid ASN.1 (${parsed.result.error || 'parse error'}).`);
   }
@@ -41,6 +44,7 @@ export function checkStructure(bytes: Uint8Array, what: string, maxDepth: number
   const ends: number[] = [bytes.length];
   let pos = 0;
   let topValues = 0;
+  let nodes = 0;
   const bad = (why: string): never => {
     throw new SmimeError('malformed-asn1', `The ${what} is not valid ASN.1 (${why} at byte ${pos}).`);
   };
@@ -61,6 +65,7 @@ export function checkStructure(bytes: Uint8Array, what: string, maxDepth: number
       bad('value overruns its container');
     }
     if (ends.length === 1 && topValues++ > 0) bad('more than one top-level value');
+    if (++nodes > LIMITS.asn1Nodes) throw new SmimeError('limit-exceeded', `The ${what} has more than ${LIMITS.asn1Nodes} ASN.1 values.`);
     // Tag
     const first = bytes[pos++];
     if (first === undefined) bad('truncated tag');
