@@ -3,6 +3,7 @@
 // the file with its createOperations); OpenSSL, the reference, runs as processes and is not here.
 // This file is bundled for Chromium too: nothing Node-only.
 import { createOperations as createPkijsBaseline } from './pkijs-baseline';
+import { createOperations as createSealpost } from './sealpost-operations';
 
 /** DER certificates and PKCS#8 keys, as OpenSSL made them for this run. */
 export interface BenchMaterial {
@@ -36,6 +37,11 @@ export interface Implementation {
 }
 
 export const IMPLEMENTATIONS: readonly Implementation[] = [
+  {
+    id: 'sealpost',
+    description: 'Sealpost engine (lib/smime/cms): own verification policy, own envelope code, soft keys',
+    createOperations: createSealpost,
+  },
   {
     id: 'pkijs-baseline',
     description: 'pkijs straight: SignedData.sign/verify and EnvelopedData.encrypt/decrypt as documented, on WebCrypto',

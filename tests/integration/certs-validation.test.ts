@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '@/lib/smime/limits';
 import { readCertificates } from '@/lib/smime/certs/read-certificates';
 import { validateCertificate, type TrustSettings, type ValidateOptions } from '@/lib/smime/certs/validate-certificate';
-import { nodePkiFetcher } from '../support/node-pki-fetcher';
+import { createNodePkiFetcher as nodePkiFetcher } from '../../cli/smime/node-pki-fetcher';
 import { createTestPki, openssl, startPkiHttpServer, type IssuedCert, type PkiHttpServer, type TestPki } from '../support/test-pki';
 
 // Chain building and the offline checks against certificates made by OpenSSL, with `openssl

@@ -169,8 +169,9 @@ async function unwrapPkcs7<Trust>(at: Position, walk: Walk<Trust>): Promise<Unwr
       const signed = layer('opaque-signed');
       try {
         const check = await engine.verifySignedData(der);
-        if (check.content === null) throw new SmimeError('malformed-cms', 'The signed part carries no content.');
-        const inner = contentPosition(check.content, at, signed);
+        // A certificate bundle (no signers) may rightly carry no content at all.
+        if (check.content === null && check.signers.length > 0) throw new SmimeError('malformed-cms', 'The signed part carries no content.');
+        const inner = check.content === null ? null : contentPosition(check.content, at, signed);
         return await signatureLayer(signed, check, inner, fromFor(inner ? [inner.part, at.part] : [at.part], walk), [], walk);
       } catch (error) {
         signed.errors.push(reportError(error));
