@@ -65,3 +65,10 @@ describe('parseAsn1 on large and many-valued input', () => {
     expect(codeOf(() => parseAsn1(pieces(300_000), 'streamed content'))).toBe('limit-exceeded');
   });
 });
+
+describe('parseAsn1 on strings asn1js cannot decode', () => {
+  it('turns asn1js’s own throw into malformed-asn1 (found by the fuzz test)', () => {
+    // UniversalString (tag 28) whose length is not a multiple of 4.
+    expect(codeOf(() => parseAsn1(new Uint8Array([0x30, 0x05, 0x1c, 0x03, 0x41, 0x42, 0x43]), 'x'))).toBe('malformed-asn1');
+  });
+});

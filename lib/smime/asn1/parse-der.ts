@@ -15,7 +15,13 @@ export function parseAsn1(bytes: Uint8Array, what: string, maxDepth: number = LI
   const own = Uint8Array.prototype.slice.call(bytes) as Uint8Array<ArrayBuffer>;
   // asn1js's own defaults (16 MB per value, 10,000 nodes) refuse real 25 MB messages and BER
   // streamed in small chunks; checkStructure has already bounded depth and node count.
-  const parsed = asn1js.fromBER(own, { copyInput: false, maxContentLength: own.byteLength, maxDepth: maxDepth + 1, maxNodes: LIMITS.asn1Nodes * 4 });
+  let parsed: ReturnType<typeof asn1js.fromBER>;
+  try {
+    parsed = asn1js.fromBER(own, { copyInput: false, maxContentLength: own.byteLength, maxDepth: maxDepth + 1, maxNodes: LIMITS.asn1Nodes * 4 });
+  } catch (error) {
+    // asn1js throws plain errors on some malformed strings (a UniversalString of 3 bytes).
+    throw new SmimeError('malformed-asn1', `The ${what} is not valid ASN.1 (${(error as Error).message}).`, { cause: error });
+  }
   if (parsed.offset === -1 || parsed.result.error) {
     throw new SmimeError('malformed-asn1', `The ${what} is not valid ASN.1 (${parsed.result.error || 'parse error'}).`);
   }
