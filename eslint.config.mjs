@@ -6,8 +6,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // The zones of docs/architecture.md, enforced: imports only flow
-// app -> components -> stores -> lib, and app (route handlers) -> server -> lib.
-const ZONES = ['app', 'components', 'stores', 'server', 'lib'];
+// app -> components -> stores -> lib, app (route handlers) -> server -> lib, and cli -> lib.
+const ZONES = ['app', 'components', 'stores', 'server', 'cli', 'lib'];
 
 /** Import patterns that reach into `dirs`, by alias or by relative path. */
 const into = (dirs, message) => ({
@@ -73,7 +73,8 @@ export default tseslint.config(
   ]),
   zone(['stores/**'], [into(['app', 'components', 'server'], 'stores/ import only lib/.')]),
   zone(['components/**'], [into(['app', 'server'], 'components/ never import server/ (or app/): go through lib/api.')]),
-  zone(['server/**'], [into(['app', 'components', 'stores'], 'server/ is the Node-only pipe: it imports only lib/.')]),
+  zone(['server/**'], [into(['app', 'components', 'stores', 'cli'], 'server/ is the Node-only pipe: it imports only lib/.')]),
+  zone(['cli/**'], [into(['app', 'components', 'stores', 'server'], 'cli/ is the command line over lib/smime: it imports only lib/.')]),
 
   // The only readers of process.env: the validated configuration, Next's runtime switch in
   // instrumentation.ts, and the tooling around the app (scripts, test harnesses, config files).
