@@ -1,56 +1,21 @@
 // The CMS and certificate operations reading and writing a message need, as injected interfaces.
-// They mirror the contracts of cms/verify-signed-data.ts, cms/decrypt-envelope.ts,
-// certs/validate-certificate.ts and the signing and encryption modules (lib/smime/README.md), so
-// the real functions fit structurally, and the MIME walk is tested with small fakes.
+// The real functions (engine.ts) fit them; the MIME walk's tests pass small fakes. Result types
+// come from the CMS modules themselves; the chain check mirrors certs/validate-certificate.ts.
 import type * as pkijs from 'pkijs';
 
 import type { Identity } from '../keys/key-operations';
-import type { CertificateSummary, ChainVerdict, ContentCipherName, KeyTransportName, RevocationReport } from '../report';
+import type { DecryptedEnvelope } from '../cms/decrypt-envelope';
+import type { SignedDataCheck } from '../cms/verify-signed-data';
+import type { CertificateSummary, ChainVerdict, ContentCipherName, RevocationReport } from '../report';
 
-export type SignerIdentifier = { issuer: string; serialNumber: string } | { subjectKeyIdentifier: string };
-
-export interface SmimeCapability {
-  oid: string;
-  parameters?: Uint8Array;
-}
-
-export interface SignerCheck {
-  signerIdentifier: SignerIdentifier;
-  signerCertificate: pkijs.Certificate | null;
-  intact: boolean;
-  algorithm: string;
-  digestAlgorithm: string;
-  weakAlgorithm: boolean;
-  signingTime: Date | null;
-  capabilities: SmimeCapability[] | null;
-  encryptionKeyPreference: SignerIdentifier | null;
-  reasons: string[];
-}
-
-export interface SignedDataCheck {
-  eContentType: string;
-  content: Uint8Array | null;
-  detached: boolean;
-  certificates: pkijs.Certificate[];
-  crls: Uint8Array[];
-  signers: SignerCheck[];
-}
+export type { SignerIdentifier, SmimeCapability, SignerCheck, SignedDataCheck } from '../cms/verify-signed-data';
+export type { DecryptedEnvelope } from '../cms/decrypt-envelope';
 
 export interface ChainCheck {
   verdict: ChainVerdict;
   reasons: string[];
   path: pkijs.Certificate[];
   revocation: RevocationReport;
-}
-
-export interface DecryptedEnvelope {
-  content: Uint8Array;
-  contentType: string;
-  contentCipher: ContentCipherName;
-  keyTransport: KeyTransportName;
-  weakCipher: boolean;
-  integrityProtected: boolean;
-  recipient: Identity;
 }
 
 /**
