@@ -25,8 +25,11 @@ export { validateCertificate } from './certs/validate-certificate';
 export { readPkcs12, identitiesFromPkcs12 } from './pkcs12/read-pkcs12';
 export { writePkcs12 } from './pkcs12/write-pkcs12';
 
-/** Reads a raw RFC 5322 message: every S/MIME layer opened and checked, and a report. */
-export function readMessage(raw: Uint8Array, context: { identities: Identity[]; trust: TrustSettings }): Promise<ReadResult> {
+/**
+ * Reads a raw RFC 5322 message: every S/MIME layer opened and checked, and a report.
+ * knownCertificates: certificates held locally, for signatures that do not carry their signer's.
+ */
+export function readMessage(raw: Uint8Array, context: { identities: Identity[]; trust: TrustSettings; knownCertificates?: pkijs.Certificate[] }): Promise<ReadResult> {
   return readWith(raw, { engine: smimeReadEngine, ...context });
 }
 

@@ -145,6 +145,9 @@ describe('signatures', () => {
     expect(result.signed).toBe(false);
     expect(result.signatures[0]!.intact).toBe(false);
     expect(result.signatures[0]!.reasons.join(' ')).toMatch(/certificate is not in the message/);
+    // With the certificate held locally (harvested or imported) it verifies.
+    const known = await readMessage(bytes(opensslSign(alice, { extra: ['-nocerts'] })), { identities: [], trust: trust({ knownCertificates: [certificate(inter)] }), knownCertificates: [certificate(alice)] });
+    expect(known.report.signatures[0]).toMatchObject({ intact: true, chain: 'trusted' });
   });
 
   it('two signers with one bad signature: each its own verdict, the message not signed', async () => {

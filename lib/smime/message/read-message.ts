@@ -25,6 +25,8 @@ export interface ReadContext<Trust> {
   /** Every identity that may open the message (older keys included); tried in order. */
   identities: Identity[];
   trust: Trust;
+  /** Certificates known locally (harvested, imported): a signature that does not carry its signer's certificate is checked with these. */
+  knownCertificates?: pkijs.Certificate[];
 }
 
 export interface ReadResult {
@@ -55,6 +57,7 @@ interface Unwrapped {
   signature: 'intact' | 'broken' | null;
 }
 
+const known = <Trust>(walk: Walk<Trust>) => (walk.context.knownCertificates?.length ? { extraCertificates: walk.context.knownCertificates } : {});
 const joinPath = (prefix: string, path: string) => (prefix && path ? `${prefix}.${path}` : prefix || path);
 const outerPath = (at: Position) => joinPath(at.prefix, at.part.partPath);
 
@@ -131,13 +134,13 @@ async function unwrapClearSigned<Trust>(at: Position, walk: Walk<Trust>): Promis
   const engine = walk.context.engine;
   try {
     const der = decodedBody(signaturePart);
-    let check = await engine.verifySignedData(der, { detachedContent: signed });
+    let check = await engine.verifySignedData(der, { detachedContent: signed, ...known(walk) });
     const extraReasons: string[] = [];
     if (check.signers.length > 0 && !allIntact(check)) {
       // A gateway may have turned CRLF into LF; the signature was made over CRLF (section 3.1.1).
       const canonical = toCrlf(signed);
       if (canonical !== signed) {
-        const retry = await engine.verifySignedData(der, { detachedContent: canonical });
+        const retry = await engine.verifySignedData(der, { detachedContent: canonical, ...known(walk) });
         if (retry.signers.length > 0 && allIntact(retry)) {
           check = retry;
           extraReasons.push('The line ends of the signed text were changed in transit; the signature holds over the text with its original (CRLF) line ends.');
@@ -168,7 +171,7 @@ async function unwrapPkcs7<Trust>(at: Position, walk: Walk<Trust>): Promise<Unwr
     case OID.signedData: {
       const signed = layer('opaque-signed');
       try {
-        const check = await engine.verifySignedData(der);
+        const check = await engine.verifySignedData(der, known(walk));
         // A certificate bundle (no signers) may rightly carry no content at all.
         if (check.content === null && check.signers.length > 0) throw new SmimeError('malformed-cms', 'The signed part carries no content.');
         const inner = check.content === null ? null : contentPosition(check.content, at, signed);
