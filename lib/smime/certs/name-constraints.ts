@@ -73,7 +73,7 @@ export function certificateNames(certificate: pkijs.Certificate): GeneralName[] 
 export function nameConstraintProblems(path: pkijs.Certificate[]): PathProblem[] {
   const problems: PathProblem[] = [];
   const problem = (reason: string) => problems.push({ verdict: 'untrusted-root', reason });
-  const namesOf = new Map<number, GeneralName[] | null>();
+  const namesOf = new Map<number, GeneralName[]>();
   const readNames = (index: number) => {
     if (!namesOf.has(index)) {
       try {
@@ -81,10 +81,10 @@ export function nameConstraintProblems(path: pkijs.Certificate[]): PathProblem[]
       } catch (error) {
         if (!isSmimeError(error)) throw error;
         problem(`The names of ${owner(path, index)} cannot be read: ${error.message}`);
-        namesOf.set(index, null);
+        namesOf.set(index, []);
       }
     }
-    return namesOf.get(index)!;
+    return namesOf.get(index) ?? [];
   };
   path.forEach((ca, caIndex) => {
     if (caIndex === 0) return;
@@ -100,7 +100,7 @@ export function nameConstraintProblems(path: pkijs.Certificate[]): PathProblem[]
     for (let index = 0; index < caIndex; index++) {
       // RFC 5280 section 6.1.3 (b), (c): a self-issued intermediate (a CA's new key) is not checked.
       if (index > 0 && isSelfIssued(path[index]!)) continue;
-      for (const name of readNames(index) ?? []) {
+      for (const name of readNames(index)) {
         const verdict = judgeName(name, constraints);
         if (verdict === 'permitted') continue;
         const what = `${describeName(name)}${index === 0 ? '' : ` of ${displayName(path[index]!)}`}`;
