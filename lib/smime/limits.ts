@@ -30,4 +30,6 @@ export const LIMITS = {
   decryptionAttempts: 16,
   /** Bytes of one MIME entity's header block; real mail stays far below. */
   mimeHeaderBytes: 256 * 1024,
+  /** Nodes of one chain's RFC 5280 valid_policy_tree; policy mappings can grow it exponentially (CVE-2023-0464). */
+  policyTreeNodes: 1000,
 } as const;

@@ -100,4 +100,10 @@ export const OID = {
   ocspNonce: '1.3.6.1.5.5.7.48.1.2',
   ocspSigning: '1.3.6.1.5.5.7.3.9',
   smtpUtf8Mailbox: '1.3.6.1.5.5.7.8.9',
+  // Name and policy constraints (RFC 5280 sections 4.2.1.4, 4.2.1.5, 4.2.1.10, 4.2.1.11, 4.2.1.14)
+  nameConstraints: '2.5.29.30',
+  policyMappings: '2.5.29.33',
+  policyConstraints: '2.5.29.36',
+  inhibitAnyPolicy: '2.5.29.54',
+  anyPolicy: '2.5.29.32.0',
 } as const;

@@ -118,10 +118,9 @@ export function uriOf(name: pkijs.GeneralName): string[] {
   return /^https?:\/\//i.test(name.value) ? [name.value] : [];
 }
 
-// Extensions whose meaning we implement, or which carry no constraint we must enforce:
-// certificatePolicies is accepted with no policy processing (initial policy set any-policy,
-// explicit policy not required, RFC 5280 section 6.1.1); nameConstraints, policyConstraints,
-// policyMappings and inhibitAnyPolicy are not implemented, so a critical one fails the chain.
+// Extensions whose meaning we implement, or which carry no constraint we must enforce. Name
+// constraints are checked in name-constraints.ts; certificatePolicies, policyMappings,
+// policyConstraints and inhibitAnyPolicy in certificate-policies.ts.
 const UNDERSTOOD_EXTENSIONS = new Set<string>([
   OID.basicConstraints,
   OID.keyUsage,
@@ -130,6 +129,10 @@ const UNDERSTOOD_EXTENSIONS = new Set<string>([
   OID.subjectKeyIdentifier,
   OID.authorityKeyIdentifier,
   OID.certificatePolicies,
+  OID.nameConstraints,
+  OID.policyMappings,
+  OID.policyConstraints,
+  OID.inhibitAnyPolicy,
   OID.crlDistributionPoints,
   OID.authorityInfoAccess,
   '2.5.29.18', // issuerAltName

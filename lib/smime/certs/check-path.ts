@@ -1,7 +1,8 @@
 // The checks on a built path that need no network (RFC 5280 section 6.1, RFC 8550 section 4):
-// validity of every certificate at now and at signing time, CA constraints on every issuer, and
-// the S/MIME profile of the end entity (key usage per purpose, extended key usage, critical
-// extensions). Each problem carries the verdict it leads to.
+// validity of every certificate at now and at signing time, CA constraints on every issuer, name
+// and policy constraints of an anchored path, and the S/MIME profile of the end entity (key usage
+// per purpose, extended key usage, critical extensions). Each problem carries the verdict it
+// leads to.
 import type * as pkijs from 'pkijs';
 
 import { isSmimeError } from '../errors';
@@ -9,6 +10,8 @@ import { OID } from '../oids';
 import type { ChainVerdict } from '../report';
 import { basicConstraints, extendedKeyUsage, keyUsage, unknownCriticalExtensions } from './certificate-extensions';
 import { displayName, isSelfIssued } from './certificate-identity';
+import { policyProblems } from './certificate-policies';
+import { nameConstraintProblems } from './name-constraints';
 import { certificateSignedPart, verifySignature } from './verify-signature';
 
 export interface PathProblem {
@@ -34,6 +37,8 @@ export async function checkPath(path: pkijs.Certificate[], anchored: boolean, op
     const isAnchor = anchored && index === path.length - 1;
     problems.push(...guarded(certificate, 'untrusted-root', () => issuerProblems(certificate, index, path, isAnchor)));
   });
+  // Constraints of CAs nobody trusts say nothing; without an anchor there is no path to judge.
+  if (anchored) problems.push(...nameConstraintProblems(path), ...policyProblems(path));
   const [endEntity] = path;
   if (endEntity) problems.push(...guarded(endEntity, 'wrong-usage', () => endEntityProblems(endEntity, options.purpose)));
   return problems;
