@@ -50,10 +50,14 @@ export function oidOf(value: asn1js.AsnType | undefined, what: string): string {
   return value.valueBlock.toString();
 }
 
-/** Contents of an OCTET STRING (or an implicitly tagged one), primitive or BER-constructed. */
+/**
+ * Contents of an OCTET STRING (or an implicitly tagged one), primitive or BER-constructed. A
+ * primitive one is a view into parseAsn1's private copy of the input (no copy of a 25 MB
+ * ciphertext): read it, never write to it.
+ */
 export function octets(value: asn1js.AsnType | undefined, what: string, depth = 0): Uint8Array {
   if (!value) throw malformed(`The ${what} is missing.`);
-  if (!value.idBlock.isConstructed) return new Uint8Array((value.valueBlock as unknown as { valueHexView: Uint8Array }).valueHexView);
+  if (!value.idBlock.isConstructed) return (value.valueBlock as unknown as { valueHexView: Uint8Array }).valueHexView;
   // BER segments nest in practice one level; a few more are harmless, unbounded ones are not.
   if (depth > 4) throw malformed(`The ${what} nests its segments too deeply.`);
   return concatBytes(
