@@ -14,16 +14,16 @@ export type DerNode =
 
 export interface DerWithHole {
   der: Uint8Array;
-  /** The contents of the hole node inside `der`, still zero, for the caller to write. */
+  /** The contents of the hole node inside `der`, still zero, for the caller to write (empty without one). */
   hole: Uint8Array;
 }
 
-/** Lays out `root` (which must hold exactly one hole node) into one buffer. */
+/** Lays out `root`, which holds at most one hole node, into one buffer. */
 export function derWithHole(root: DerNode): DerWithHole {
   const holes = countHoles(root);
-  if (holes !== 1) throw new Error(`derWithHole needs exactly one hole, got ${holes}.`);
+  if (holes > 1) throw new Error(`derWithHole takes one hole, not ${holes}.`);
   const der = new Uint8Array(encodedLength(root));
-  let hole: Uint8Array | null = null;
+  let hole = new Uint8Array(0);
   const write = (node: DerNode, offset: number): number => {
     if (node instanceof Uint8Array) {
       der.set(node, offset);
@@ -40,7 +40,7 @@ export function derWithHole(root: DerNode): DerWithHole {
     return offset;
   };
   write(root, 0);
-  return { der, hole: hole! };
+  return { der, hole };
 }
 
 function countHoles(node: DerNode): number {
