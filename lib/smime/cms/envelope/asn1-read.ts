@@ -4,17 +4,20 @@
 import * as asn1js from 'asn1js';
 
 import { SmimeError } from '../../errors';
-import { parseAsn1 } from '../../asn1/parse-der';
+import { parseAsn1, parseAsn1InPlace } from '../../asn1/parse-der';
 import { concatBytes } from './bytes';
 
 export function malformed(message: string, cause?: unknown): SmimeError {
   return new SmimeError('malformed-cms', message, cause === undefined ? undefined : { cause });
 }
 
-/** parseAsn1, with bad ASN.1 reported as 'malformed-cms' ('limit-exceeded' passes through). */
-export function parseCms(bytes: Uint8Array, what: string): asn1js.AsnType {
+/**
+ * parseAsn1, with bad ASN.1 reported as 'malformed-cms' ('limit-exceeded' passes through).
+ * `inPlace`: parseAsn1InPlace, for a caller that keeps and hands out no view into the result.
+ */
+export function parseCms(bytes: Uint8Array, what: string, { inPlace = false } = {}): asn1js.AsnType {
   try {
-    return parseAsn1(bytes, what);
+    return inPlace ? parseAsn1InPlace(bytes, what) : parseAsn1(bytes, what);
   } catch (error) {
     if (error instanceof SmimeError && error.code === 'malformed-asn1') throw malformed(error.message, error);
     throw error;
