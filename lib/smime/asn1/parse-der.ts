@@ -46,11 +46,11 @@ function parseOwn(bytes: Uint8Array, own: Uint8Array<ArrayBuffer>, what: string,
 }
 
 /**
- * Parses with `parseAsn1`, then reads the value into a pkijs class (`new Class({ schema })`),
- * turning pkijs's untyped throws into 'malformed-asn1'.
+ * Parses with `parseAsn1` (`inPlace`: `parseAsn1InPlace`), then reads the value into a pkijs class
+ * (`new Class({ schema })`), turning pkijs's untyped throws into 'malformed-asn1'.
  */
-export function parseAs<T>(bytes: Uint8Array, what: string, build: (schema: asn1js.AsnType) => T): T {
-  const schema = parseAsn1(bytes, what);
+export function parseAs<T>(bytes: Uint8Array, what: string, build: (schema: asn1js.AsnType) => T, { inPlace = false } = {}): T {
+  const schema = inPlace ? parseAsn1InPlace(bytes, what) : parseAsn1(bytes, what);
   try {
     return build(schema);
   } catch (error) {
