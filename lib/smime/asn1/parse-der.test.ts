@@ -2,7 +2,7 @@ import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
 
 import { SmimeError } from '../errors';
-import { checkStructure, parseAsn1, toDer } from './parse-der';
+import { checkStructure, parseAsn1, parseAsn1InPlace, toDer } from './parse-der';
 
 const der = toDer(new asn1js.Sequence({ value: [new asn1js.Integer({ value: 5 }), new asn1js.OctetString({ valueHex: new Uint8Array([1, 2]).buffer })] }));
 
@@ -70,5 +70,27 @@ describe('parseAsn1 on strings asn1js cannot decode', () => {
   it('turns asn1js’s own throw into malformed-asn1 (found by the fuzz test)', () => {
     // UniversalString (tag 28) whose length is not a multiple of 4.
     expect(codeOf(() => parseAsn1(new Uint8Array([0x30, 0x05, 0x1c, 0x03, 0x41, 0x42, 0x43]), 'x'))).toBe('malformed-asn1');
+  });
+});
+
+describe('parseAsn1InPlace', () => {
+  const octetsOf = (value: asn1js.AsnType) => (value as asn1js.Sequence).valueBlock.value[1]!.valueBlock as unknown as { valueHexView: Uint8Array };
+
+  it('reads views into the input where parseAsn1 reads its own copy', () => {
+    const input = der.slice();
+    const inPlace = octetsOf(parseAsn1InPlace(input, 'x'));
+    const copied = octetsOf(parseAsn1(input, 'x'));
+    input[input.length - 1] = 9;
+    expect([...inPlace.valueHexView]).toEqual([1, 9]);
+    expect([...copied.valueHexView]).toEqual([1, 2]);
+  });
+
+  it('still copies a SharedArrayBuffer view, and checks like parseAsn1', () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(der.length));
+    shared.set(der);
+    const value = octetsOf(parseAsn1InPlace(shared, 'x'));
+    shared[shared.length - 1] = 9;
+    expect([...value.valueHexView]).toEqual([1, 2]);
+    expect(codeOf(() => parseAsn1InPlace(new Uint8Array([...der, 0]), 'x'))).toBe('malformed-asn1');
   });
 });

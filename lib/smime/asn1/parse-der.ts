@@ -9,10 +9,24 @@ import { LIMITS } from '../limits';
 
 /** Parses one BER/DER value that spans all of `bytes`; `what` names it in error messages. */
 export function parseAsn1(bytes: Uint8Array, what: string, maxDepth: number = LIMITS.asn1Depth): asn1js.AsnType {
-  checkStructure(bytes, what, maxDepth);
-  // One private copy (asn1js keeps views into it). Uint8Array's slice copies; a Node Buffer's own
-  // slice() would be a view into its shared pool.
-  const own = Uint8Array.prototype.slice.call(bytes) as Uint8Array<ArrayBuffer>;
+  // One private copy (asn1js keeps views into it), so values handed out stay as they were read.
+  // Uint8Array's slice copies; a Node Buffer's own slice() would be a view into its shared pool.
+  return parseOwn(bytes, Uint8Array.prototype.slice.call(bytes) as Uint8Array<ArrayBuffer>, what, maxDepth);
+}
+
+/**
+ * parseAsn1 without the private copy, for a caller that keeps no value (nor a view into one) past
+ * its own return and hands none out: reading an envelope, whose 25 MB would otherwise be held
+ * twice. A SharedArrayBuffer view is still copied: another thread could change it between the
+ * structure check and the parse.
+ */
+export function parseAsn1InPlace(bytes: Uint8Array, what: string, maxDepth: number = LIMITS.asn1Depth): asn1js.AsnType {
+  const own = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : (Uint8Array.prototype.slice.call(bytes) as Uint8Array<ArrayBuffer>);
+  return parseOwn(bytes, own, what, maxDepth);
+}
+
+function parseOwn(bytes: Uint8Array, own: Uint8Array<ArrayBuffer>, what: string, maxDepth: number): asn1js.AsnType {
+  checkStructure(own, what, maxDepth);
   // asn1js's own defaults (16 MB per value, 10,000 nodes) refuse real 25 MB messages and BER
   // streamed in small chunks; checkStructure has already bounded depth and node count.
   let parsed: ReturnType<typeof asn1js.fromBER>;
@@ -32,11 +46,11 @@ export function parseAsn1(bytes: Uint8Array, what: string, maxDepth: number = LI
 }
 
 /**
- * Parses with `parseAsn1`, then reads the value into a pkijs class (`new Class({ schema })`),
- * turning pkijs's untyped throws into 'malformed-asn1'.
+ * Parses with `parseAsn1` (`inPlace`: `parseAsn1InPlace`), then reads the value into a pkijs class
+ * (`new Class({ schema })`), turning pkijs's untyped throws into 'malformed-asn1'.
  */
-export function parseAs<T>(bytes: Uint8Array, what: string, build: (schema: asn1js.AsnType) => T): T {
-  const schema = parseAsn1(bytes, what);
+export function parseAs<T>(bytes: Uint8Array, what: string, build: (schema: asn1js.AsnType) => T, { inPlace = false } = {}): T {
+  const schema = inPlace ? parseAsn1InPlace(bytes, what) : parseAsn1(bytes, what);
   try {
     return build(schema);
   } catch (error) {

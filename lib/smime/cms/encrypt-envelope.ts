@@ -4,13 +4,14 @@
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 
+import { derWithHole, type DerNode } from '../asn1/der-with-hole';
 import { toDer } from '../asn1/parse-der';
 import { SmimeError } from '../errors';
 import { OID } from '../oids';
 import type { ContentCipherName } from '../report';
 import { ownBuffer } from '../web-crypto';
 import { randomBytes } from './envelope/bytes';
-import { encryptContent, isAuthenticatedCipher, sendCipherKeyLength, type SendCipherName } from './envelope/content-cipher';
+import { isAuthenticatedCipher, prepareContentEncryption, sendCipherKeyLength, type SendCipherName } from './envelope/content-cipher';
 import { canAgreeWith, keyAgreementRecipientInfo } from './envelope/key-agreement';
 import { keyTransportRecipientInfo, type RsaPadding } from './envelope/key-transport';
 
@@ -31,6 +32,10 @@ export interface EncryptedEnvelope {
   smimeType: 'enveloped-data' | 'authEnveloped-data';
   contentCipher: ContentCipherName;
 }
+
+const SEQUENCE = 0x30;
+const CONTEXT_0_CONSTRUCTED = 0xa0;
+const CONTEXT_0_PRIMITIVE = 0x80;
 
 const CIPHERS: readonly SendCipher[] = ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc', 'aes-192-cbc', 'aes-128-cbc'];
 const OPTION_NAMES = new Set(['cipher', 'rsaPadding', 'oaepHash']);
@@ -64,28 +69,26 @@ export async function encryptEnvelope(content: Uint8Array, recipients: pkijs.Cer
         throw new SmimeError('unsupported-algorithm', 'A recipient certificate holds a key that cannot receive encrypted mail.');
       }
     }
-    const encrypted = await encryptContent(cipher, cek, content);
-    const encryptedContentInfo = new asn1js.Sequence({
-      value: [
-        new asn1js.ObjectIdentifier({ value: OID.data }),
-        encrypted.algorithm,
-        new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: ownBuffer(encrypted.ciphertext).buffer }),
-      ],
-    });
-    const recipientSet = derSetOf(recipientInfos);
+    const encryption = await prepareContentEncryption(cipher, cek, content);
     const authenticated = isAuthenticatedCipher(cipher);
     // RFC 5652 section 6.1: version 0 when every RecipientInfo is a version 0 KTRI, else 2.
     // RFC 5083 section 2.1: AuthEnvelopedData is always version 0.
-    const body = authenticated
-      ? [new asn1js.Integer({ value: 0 }), recipientSet, encryptedContentInfo, new asn1js.OctetString({ valueHex: ownBuffer(encrypted.mac!).buffer })]
-      : [new asn1js.Integer({ value: allKeyTransport ? 0 : 2 }), recipientSet, encryptedContentInfo];
-    const contentInfo = new asn1js.Sequence({
-      value: [
-        new asn1js.ObjectIdentifier({ value: authenticated ? OID.authEnvelopedData : OID.envelopedData }),
-        new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.Sequence({ value: body })] }),
+    const version = toDer(new asn1js.Integer({ value: authenticated || allKeyTransport ? 0 : 2 }));
+    const encryptedContentInfo: DerNode = {
+      tag: SEQUENCE,
+      // encryptedContent [0] IMPLICIT OCTET STRING, primitive (DER).
+      children: [toDer(new asn1js.ObjectIdentifier({ value: OID.data })), toDer(encryption.algorithm), { tag: CONTEXT_0_PRIMITIVE, holeLength: encryption.ciphertextLength }],
+    };
+    const mac = encryption.mac ? [toDer(new asn1js.OctetString({ valueHex: ownBuffer(encryption.mac).buffer }))] : [];
+    const { der, hole } = derWithHole({
+      tag: SEQUENCE,
+      children: [
+        toDer(new asn1js.ObjectIdentifier({ value: authenticated ? OID.authEnvelopedData : OID.envelopedData })),
+        { tag: CONTEXT_0_CONSTRUCTED, children: [{ tag: SEQUENCE, children: [version, toDer(derSetOf(recipientInfos)), encryptedContentInfo, ...mac] }] },
       ],
     });
-    return { der: toDer(contentInfo), smimeType: authenticated ? 'authEnveloped-data' : 'enveloped-data', contentCipher: cipher };
+    await encryption.writeCiphertext(hole);
+    return { der, smimeType: authenticated ? 'authEnveloped-data' : 'enveloped-data', contentCipher: cipher };
   } finally {
     cek.fill(0);
   }

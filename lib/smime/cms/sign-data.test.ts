@@ -120,6 +120,15 @@ describe('signData then verifySignedData', () => {
     expect(swapped.signers[0]).toMatchObject({ intact: false, reasons: ["The signing-certificate attribute names a different certificate than the signer's."] });
   });
 
+  it('verifies a handed-over input in place: the content is a view into it, not a copy', async () => {
+    const der = await signData(content, await identity('p256'), { detached: false });
+    const inPlace = await verifySignedData(der, { inputHandedOver: true });
+    const copied = await verifySignedData(der);
+    expect(inPlace.signers[0]!.intact).toBe(true);
+    expect(inPlace.content!.buffer).toBe(der.buffer);
+    expect(copied.content!.buffer).not.toBe(der.buffer);
+  });
+
   it('refuses bad options with invalid-argument', async () => {
     const signer = await identity('p256');
     const codeOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => (error instanceof SmimeError ? error.code : 'untyped'));

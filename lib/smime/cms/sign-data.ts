@@ -5,6 +5,7 @@
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 
+import { derWithHole, type DerNode } from '../asn1/der-with-hole';
 import { toDer } from '../asn1/parse-der';
 import { SmimeError } from '../errors';
 import type { Identity } from '../keys/key-operations';
@@ -57,6 +58,10 @@ export const DEFAULT_CAPABILITIES: SmimeCapability[] = [
   { oid: OID.rsaesOaep, parameters: RSAES_OAEP_SHA256_PARAMS },
 ];
 
+const SEQUENCE = 0x30;
+const OCTET_STRING = 0x04;
+const CONTEXT_0_CONSTRUCTED = 0xa0;
+
 const OPTIONS = new Set(['detached', 'hash', 'rsaPss', 'signingTime', 'capabilities', 'encryptionCertificate', 'contentType']);
 const HASHES = new Set(['SHA-256', 'SHA-384', 'SHA-512']);
 
@@ -95,27 +100,29 @@ export async function signData(content: Uint8Array, signer: Identity, options: S
       new asn1js.OctetString({ valueHex: signature.slice().buffer }),
     ],
   });
-  const encapsulated = new asn1js.Sequence({
-    value: [
-      new asn1js.ObjectIdentifier({ value: contentType }),
-      ...(options.detached ? [] : [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.OctetString({ valueHex: content.slice().buffer })] })]),
-    ],
-  });
-  const signedData = new asn1js.Sequence({
-    value: [
+  // The DER is laid out around the content (opaque signing) and the content copied in once:
+  // asn1js would hold and copy a 25 MB message several times.
+  const encapsulated: DerNode = {
+    tag: SEQUENCE,
+    children: [toDer(new asn1js.ObjectIdentifier({ value: contentType })), ...(options.detached ? [] : [{ tag: CONTEXT_0_CONSTRUCTED, children: [{ tag: OCTET_STRING, holeLength: content.length }] }])],
+  };
+  const signedData: DerNode = {
+    tag: SEQUENCE,
+    children: [
       // RFC 5652 5.1: version 3 when eContentType is not id-data, else 1 (no SKI, no attribute certificates).
-      new asn1js.Integer({ value: contentType === OID.data ? 1 : 3 }),
-      new asn1js.Set({ value: [algorithms.digestAlgorithm] }),
+      toDer(new asn1js.Integer({ value: contentType === OID.data ? 1 : 3 })),
+      toDer(new asn1js.Set({ value: [algorithms.digestAlgorithm] })),
       encapsulated,
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: certificatesToInclude(signer).map((c) => c.toSchema()) }),
-      new asn1js.Set({ value: [signerInfo] }),
+      toDer(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: certificatesToInclude(signer).map((c) => c.toSchema()) })),
+      toDer(new asn1js.Set({ value: [signerInfo] })),
     ],
+  };
+  const { der, hole } = derWithHole({
+    tag: SEQUENCE,
+    children: [toDer(new asn1js.ObjectIdentifier({ value: OID.signedData })), { tag: CONTEXT_0_CONSTRUCTED, children: [signedData] }],
   });
-  return toDer(
-    new asn1js.Sequence({
-      value: [new asn1js.ObjectIdentifier({ value: OID.signedData }), new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [signedData] })],
-    }),
-  );
+  if (!options.detached) hole.set(content);
+  return der;
 }
 
 /** The micalg parameter of multipart/signed for a digest (RFC 8551 3.5.3.2). */

@@ -54,9 +54,15 @@ export interface VerifySignedDataOptions {
   detachedContent?: Uint8Array;
   /** Certificates to look for the signer in besides the message's own (an address book). */
   extraCertificates?: pkijs.Certificate[];
+  /**
+   * The caller hands `contentInfoDer` over and never changes it afterwards (the plaintext that
+   * decryptEnvelope just returned, say): it is read in place, and `content` and the certificates
+   * are views into it, instead of into a private copy of the whole message.
+   */
+  inputHandedOver?: boolean;
 }
 
-const OPTIONS = new Set(['detachedContent', 'extraCertificates']);
+const OPTIONS = new Set(['detachedContent', 'extraCertificates', 'inputHandedOver']);
 
 /**
  * Checks every SignerInfo of a ContentInfo holding SignedData. Throws SmimeError for a message that
@@ -68,7 +74,7 @@ export async function verifySignedData(contentInfoDer: Uint8Array, options: Veri
   for (const key of Object.keys(options)) {
     if (!OPTIONS.has(key)) throw new SmimeError('invalid-argument', `Unknown option "${key}" for verifySignedData.`);
   }
-  const contentInfo = parseAs(contentInfoDer, 'CMS message', (schema) => new pkijs.ContentInfo({ schema }));
+  const contentInfo = parseAs(contentInfoDer, 'CMS message', (schema) => new pkijs.ContentInfo({ schema }), { inPlace: options.inputHandedOver === true });
   if (contentInfo.contentType !== OID.signedData) throw new SmimeError('malformed-cms', 'The CMS message is not SignedData.');
   const schema = contentInfo.content as asn1js.AsnType;
   let signedData: pkijs.SignedData;

@@ -4,17 +4,20 @@
 import * as asn1js from 'asn1js';
 
 import { SmimeError } from '../../errors';
-import { parseAsn1 } from '../../asn1/parse-der';
+import { parseAsn1, parseAsn1InPlace } from '../../asn1/parse-der';
 import { concatBytes } from './bytes';
 
 export function malformed(message: string, cause?: unknown): SmimeError {
   return new SmimeError('malformed-cms', message, cause === undefined ? undefined : { cause });
 }
 
-/** parseAsn1, with bad ASN.1 reported as 'malformed-cms' ('limit-exceeded' passes through). */
-export function parseCms(bytes: Uint8Array, what: string): asn1js.AsnType {
+/**
+ * parseAsn1, with bad ASN.1 reported as 'malformed-cms' ('limit-exceeded' passes through).
+ * `inPlace`: parseAsn1InPlace, for a caller that keeps and hands out no view into the result.
+ */
+export function parseCms(bytes: Uint8Array, what: string, { inPlace = false } = {}): asn1js.AsnType {
   try {
-    return parseAsn1(bytes, what);
+    return inPlace ? parseAsn1InPlace(bytes, what) : parseAsn1(bytes, what);
   } catch (error) {
     if (error instanceof SmimeError && error.code === 'malformed-asn1') throw malformed(error.message, error);
     throw error;
@@ -50,10 +53,14 @@ export function oidOf(value: asn1js.AsnType | undefined, what: string): string {
   return value.valueBlock.toString();
 }
 
-/** Contents of an OCTET STRING (or an implicitly tagged one), primitive or BER-constructed. */
+/**
+ * Contents of an OCTET STRING (or an implicitly tagged one), primitive or BER-constructed. A
+ * primitive one is a view into parseAsn1's private copy of the input (no copy of a 25 MB
+ * ciphertext): read it, never write to it.
+ */
 export function octets(value: asn1js.AsnType | undefined, what: string, depth = 0): Uint8Array {
   if (!value) throw malformed(`The ${what} is missing.`);
-  if (!value.idBlock.isConstructed) return new Uint8Array((value.valueBlock as unknown as { valueHexView: Uint8Array }).valueHexView);
+  if (!value.idBlock.isConstructed) return (value.valueBlock as unknown as { valueHexView: Uint8Array }).valueHexView;
   // BER segments nest in practice one level; a few more are harmless, unbounded ones are not.
   if (depth > 4) throw malformed(`The ${what} nests its segments too deeply.`);
   return concatBytes(

@@ -11,7 +11,8 @@ import { OID } from '../../oids';
 import type { ContentCipherName } from '../../report';
 import { ownBuffer, webCrypto } from '../../web-crypto';
 import { children, isUniversal, malformed, octets } from './asn1-read';
-import { concatBytes, randomBytes } from './bytes';
+import { cbcCiphertextLength, decryptCbc, encryptCbcInto } from './aes-cbc-chunks';
+import { concatBytes, randomBytes, webCryptoView } from './bytes';
 
 export function decryptionFailed(cause?: unknown): SmimeError {
   return new SmimeError('decryption-failed', 'The message could not be decrypted.', cause === undefined ? undefined : { cause });
@@ -81,9 +82,9 @@ function cbcIv(params: unknown): Uint8Array {
 }
 
 /** Key lengths are checked before this, so a refusal means the platform lacks the cipher (Chromium has no AES-192). */
-async function importAes(name: 'AES-CBC' | 'AES-GCM', key: Uint8Array, usage: KeyUsage): Promise<CryptoKey> {
+async function importAes(name: 'AES-CBC' | 'AES-GCM', key: Uint8Array, usages: KeyUsage[]): Promise<CryptoKey> {
   try {
-    return await webCrypto().subtle.importKey('raw', ownBuffer(key), { name }, false, [usage]);
+    return await webCrypto().subtle.importKey('raw', ownBuffer(key), { name }, false, usages);
   } catch (error) {
     throw new SmimeError('unsupported-algorithm', `This platform's WebCrypto has no ${name} with ${key.length * 8}-bit keys.`, { cause: error });
   }
@@ -97,9 +98,10 @@ function aesCbc(name: ContentCipherName, keyLength: number, iv: Uint8Array): Con
     weak: false,
     async decrypt(key, ciphertext) {
       if (key.length !== keyLength) throw decryptionFailed();
-      const cryptoKey = await importAes('AES-CBC', key, 'decrypt');
+      // 'encrypt' too: decryptCbc makes the block that ends each piece with valid padding.
+      const cryptoKey = await importAes('AES-CBC', key, ['encrypt', 'decrypt']);
       try {
-        return new Uint8Array(await webCrypto().subtle.decrypt({ name: 'AES-CBC', iv: ownBuffer(iv) }, cryptoKey, ownBuffer(ciphertext)));
+        return await decryptCbc(cryptoKey, iv, ciphertext);
       } catch (error) {
         throw decryptionFailed(error);
       }
@@ -139,12 +141,12 @@ function aesGcm(name: ContentCipherName, keyLength: number, params: GcmParameter
     async decrypt(key, ciphertext, mac, additionalData) {
       if (!mac || mac.length !== params.tagLength) throw malformed('The AuthEnvelopedData mac is not a tag of the declared length.');
       if (key.length !== keyLength) throw decryptionFailed();
-      const cryptoKey = await importAes('AES-GCM', key, 'decrypt');
+      const cryptoKey = await importAes('AES-GCM', key, ['decrypt']);
       try {
         const algorithm: AesGcmParams = { name: 'AES-GCM', iv: ownBuffer(params.nonce), tagLength: params.tagLength * 8 };
         if (additionalData && additionalData.length > 0) algorithm.additionalData = ownBuffer(additionalData);
         // WebCrypto checks the tag before it returns a single byte of plaintext.
-        return new Uint8Array(await webCrypto().subtle.decrypt(algorithm, cryptoKey, ownBuffer(concatBytes(ciphertext, mac))));
+        return new Uint8Array(await webCrypto().subtle.decrypt(algorithm, cryptoKey, webCryptoView(concatBytes(ciphertext, mac))));
       } catch (error) {
         throw decryptionFailed(error);
       }
@@ -170,29 +172,39 @@ export function isAuthenticatedCipher(cipher: SendCipherName): boolean {
   return SEND[cipher].gcm;
 }
 
-export interface EncryptedContent {
+export interface ContentEncryption {
   /** The contentEncryptionAlgorithm AlgorithmIdentifier. */
   algorithm: asn1js.Sequence;
-  ciphertext: Uint8Array;
-  /** GCM: the 16-byte tag, which AuthEnvelopedData carries in its mac field. */
-  mac?: Uint8Array;
+  ciphertextLength: number;
+  /** GCM: the 16-byte tag, which AuthEnvelopedData carries in its mac field; null for CBC. */
+  mac: Uint8Array | null;
+  /** Writes the ciphertext into `out`, ciphertextLength bytes (its place in the envelope DER). */
+  writeCiphertext(out: Uint8Array): Promise<void>;
 }
 
-/** Encrypts under a fresh IV (CBC) or 12-byte nonce with a 16-byte tag (GCM, no AAD). */
-export async function encryptContent(cipher: SendCipherName, key: Uint8Array, plaintext: Uint8Array): Promise<EncryptedContent> {
+/**
+ * Encryption under a fresh IV (CBC) or 12-byte nonce with a 16-byte tag (GCM, no AAD). CBC
+ * encrypts in pieces straight into the output; GCM's tag covers the whole message, so GCM
+ * encrypts here in one call and the ciphertext is copied into place.
+ */
+export async function prepareContentEncryption(cipher: SendCipherName, key: Uint8Array, plaintext: Uint8Array): Promise<ContentEncryption> {
   const { oid, gcm } = SEND[cipher];
-  const subtle = webCrypto().subtle;
   if (!gcm) {
     const iv = randomBytes(16);
-    const cryptoKey = await importAes('AES-CBC', key, 'encrypt');
-    const ciphertext = new Uint8Array(await subtle.encrypt({ name: 'AES-CBC', iv: ownBuffer(iv) }, cryptoKey, ownBuffer(plaintext)));
+    const cryptoKey = await importAes('AES-CBC', key, ['encrypt']);
     const algorithm = new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.OctetString({ valueHex: ownBuffer(iv).buffer })] });
-    return { algorithm, ciphertext };
+    return { algorithm, ciphertextLength: cbcCiphertextLength(plaintext.length), mac: null, writeCiphertext: (out) => encryptCbcInto(cryptoKey, iv, plaintext, out) };
   }
   const nonce = randomBytes(12);
-  const cryptoKey = await importAes('AES-GCM', key, 'encrypt');
-  const sealed = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: ownBuffer(nonce), tagLength: 128 }, cryptoKey, ownBuffer(plaintext)));
+  const cryptoKey = await importAes('AES-GCM', key, ['encrypt']);
+  const sealed = new Uint8Array(await webCrypto().subtle.encrypt({ name: 'AES-GCM', iv: ownBuffer(nonce), tagLength: 128 }, cryptoKey, webCryptoView(plaintext)));
   const params = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: ownBuffer(nonce).buffer }), new asn1js.Integer({ value: 16 })] });
   const algorithm = new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), params] });
-  return { algorithm, ciphertext: sealed.subarray(0, sealed.length - 16), mac: sealed.subarray(sealed.length - 16) };
+  const ciphertextLength = sealed.length - 16;
+  return {
+    algorithm,
+    ciphertextLength,
+    mac: sealed.slice(ciphertextLength),
+    writeCiphertext: async (out) => out.set(sealed.subarray(0, ciphertextLength)),
+  };
 }

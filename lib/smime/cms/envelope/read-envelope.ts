@@ -24,8 +24,12 @@ export interface EnvelopeParts {
   mac?: Uint8Array;
 }
 
+/**
+ * The parts are views into `contentInfoDer` (no copy of a 25 MB envelope): they are for opening it
+ * there and then, and nothing derived from them but the plaintext and names may be handed out.
+ */
 export function readEnvelope(contentInfoDer: Uint8Array): EnvelopeParts {
-  const contentInfo = children(parseCms(contentInfoDer, 'CMS message'), 'ContentInfo');
+  const contentInfo = children(parseCms(contentInfoDer, 'CMS message', { inPlace: true }), 'ContentInfo');
   const [typeValue, wrapped, ...rest] = contentInfo;
   const type = oidOf(typeValue, 'ContentInfo content type');
   if (type !== OID.envelopedData && type !== OID.authEnvelopedData) {
