@@ -10,7 +10,8 @@ import { isSmimeError } from '../errors';
 import { LIMITS } from '../limits';
 import { OID } from '../oids';
 import { authorityInfoAccessUrls, authorityKeyIdentifier, subjectKeyIdentifier } from './certificate-extensions';
-import { displayName, sameBytes, sameName } from './certificate-identity';
+import { displayName, sameName } from './certificate-identity';
+import { bytesEqual } from '../bytes';
 import { sameCertificate } from './describe-certificate';
 import { fetchPki } from './fetch-pki';
 import type { PkiFetcher } from './pki-fetcher';
@@ -86,7 +87,7 @@ function issuersOf(child: pkijs.Certificate, candidates: pkijs.Certificate[], pa
     if (!sameName(candidate.subject, child.issuer)) return false;
     if (path.some((inPath) => sameCertificate(inPath, candidate))) return false;
     const keyId = keyIdOr(() => subjectKeyIdentifier(candidate));
-    return !wantedKeyId || !keyId || sameBytes(wantedKeyId, keyId);
+    return !wantedKeyId || !keyId || bytesEqual(wantedKeyId, keyId);
   });
 }
 

@@ -1,6 +1,7 @@
 // Telling certificates and names apart: the DER of a parsed certificate, name equality (RFC 5280
 // section 7.1 through pkijs's comparison: case- and space-insensitive for strings), and hex.
 import type * as pkijs from 'pkijs';
+import { toHex } from '../bytes';
 
 /**
  * The certificate's DER. pkijs keeps the signed part as received (tbsView) and re-encodes only
@@ -17,12 +18,6 @@ export function certificateDer(certificate: pkijs.Certificate): Uint8Array {
 // Path building compares certificates often; the encoding is kept while the signed part is the same object.
 const encoded = new WeakMap<pkijs.Certificate, { tbsView: Uint8Array; der: Uint8Array }>();
 
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export function sameName(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
   return a.isEqual(b);
 }
@@ -30,10 +25,6 @@ export function sameName(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeD
 /** Issuer and subject are the same name (self-issued, RFC 5280 section 3.3). */
 export function isSelfIssued(certificate: pkijs.Certificate): boolean {
   return sameName(certificate.issuer, certificate.subject);
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export function serialHex(certificate: pkijs.Certificate): string {

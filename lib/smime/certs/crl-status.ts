@@ -16,7 +16,8 @@ import {
   keyUsage,
   subjectKeyIdentifier,
 } from './certificate-extensions';
-import { sameBytes, sameName } from './certificate-identity';
+import { sameName } from './certificate-identity';
+import { bytesEqual } from '../bytes';
 import { CLOCK_SKEW_MS, reasonName, type RevocationAnswer } from './revocation-answer';
 import { verifySignature } from './verify-signature';
 
@@ -56,7 +57,7 @@ export async function crlStatus(
     const crlKeyId = authorityKeyIdentifier({ extensions: crl.crlExtensions?.extensions });
     const issuerKeyId = subjectKeyIdentifier(issuer);
     // A CRL of another key under the same name (a re-keyed CA) is not this issuer's.
-    if (crlKeyId && issuerKeyId && !sameBytes(crlKeyId, issuerKeyId)) return null;
+    if (crlKeyId && issuerKeyId && !bytesEqual(crlKeyId, issuerKeyId)) return null;
     if (!coversCertificate(crl, certificate)) return null;
   } catch {
     return { status: 'unknown', why: 'The CRL has extensions that cannot be read.' };
@@ -84,7 +85,7 @@ export async function crlStatus(
   }
 
   const serial = stripZeros(certificate.serialNumber.valueBlock.valueHexView);
-  const entry = (crl.revokedCertificates ?? []).find((e) => sameBytes(stripZeros(e.userCertificate.valueBlock.valueHexView), serial));
+  const entry = (crl.revokedCertificates ?? []).find((e) => bytesEqual(stripZeros(e.userCertificate.valueBlock.valueHexView), serial));
   if (!entry) return { status: 'good', source: 'crl', producedAt: thisUpdate };
   const entryExtensions = entry.crlEntryExtensions?.extensions ?? [];
   const unknownEntry = entryExtensions.find((e) => e.critical && !UNDERSTOOD_ENTRY_EXTENSIONS.has(e.extnID));

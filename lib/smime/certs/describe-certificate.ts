@@ -6,7 +6,8 @@ import { OID } from '../oids';
 import type { CertificateSummary } from '../report';
 import { digest } from '../web-crypto';
 import { basicConstraints, extendedKeyUsage, keyUsage, subjectAltNames } from './certificate-extensions';
-import { certificateDer, isSelfIssued, nameToString, sameBytes, toHex } from './certificate-identity';
+import { certificateDer, isSelfIssued, nameToString } from './certificate-identity';
+import { bytesEqual, toHex } from '../bytes';
 import { certificateSignedPart, verifySignature } from './verify-signature';
 
 /**
@@ -47,7 +48,7 @@ function normalizeAddress(address: string): string[] {
 }
 
 export function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boolean {
-  return a === b || sameBytes(certificateDer(a), certificateDer(b));
+  return a === b || bytesEqual(certificateDer(a), certificateDer(b));
 }
 
 const EKU_NAMES: Record<string, string> = {

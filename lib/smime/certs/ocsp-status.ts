@@ -12,7 +12,8 @@ import { LIMITS } from '../limits';
 import { OID } from '../oids';
 import { digest, webCrypto } from '../web-crypto';
 import { extendedKeyUsage, extensionValue, keyUsage, unknownCriticalExtensions } from './certificate-extensions';
-import { sameBytes, sameName } from './certificate-identity';
+import { sameName } from './certificate-identity';
+import { bytesEqual } from '../bytes';
 import { fetchPki } from './fetch-pki';
 import type { PkiFetcher } from './pki-fetcher';
 import { CLOCK_SKEW_MS, reasonName, type RevocationAnswer } from './revocation-answer';
@@ -102,7 +103,7 @@ async function readResponse(body: Uint8Array, query: Query, issuer: pkijs.Certif
   if (problem) return { status: 'unknown', why: `The OCSP response's signature does not verify: ${problem}` };
 
   const nonce = responseNonce(data);
-  if (nonce && !sameBytes(nonce, query.nonce)) return { status: 'unknown', why: 'The OCSP response answers another request (nonce mismatch).' };
+  if (nonce && !bytesEqual(nonce, query.nonce)) return { status: 'unknown', why: 'The OCSP response answers another request (nonce mismatch).' };
   const single = data.responses.find((r) => sameCertId(r.certID, query.certId));
   if (!single) return { status: 'unknown', why: 'The OCSP response does not answer for this certificate.' };
 
@@ -120,7 +121,7 @@ async function findSigner(basic: pkijs.BasicOCSPResponse, issuer: pkijs.Certific
   const isResponder = async (candidate: pkijs.Certificate) =>
     responderId instanceof pkijs.RelativeDistinguishedNames
       ? sameName(responderId, candidate.subject)
-      : responderId instanceof asn1js.OctetString && sameBytes(responderId.valueBlock.valueHexView, await keyHash(candidate));
+      : responderId instanceof asn1js.OctetString && bytesEqual(responderId.valueBlock.valueHexView, await keyHash(candidate));
   if (await isResponder(issuer)) return issuer;
   for (const candidate of (basic.certs ?? []).slice(0, LIMITS.chainCandidates)) {
     if (!(await isResponder(candidate))) continue;
@@ -159,9 +160,9 @@ function responseNonce(data: pkijs.ResponseData): Uint8Array | undefined {
 function sameCertId(a: pkijs.CertID, b: pkijs.CertID): boolean {
   return (
     a.hashAlgorithm.algorithmId === b.hashAlgorithm.algorithmId &&
-    sameBytes(a.issuerNameHash.valueBlock.valueHexView, b.issuerNameHash.valueBlock.valueHexView) &&
-    sameBytes(a.issuerKeyHash.valueBlock.valueHexView, b.issuerKeyHash.valueBlock.valueHexView) &&
-    sameBytes(a.serialNumber.valueBlock.valueHexView, b.serialNumber.valueBlock.valueHexView)
+    bytesEqual(a.issuerNameHash.valueBlock.valueHexView, b.issuerNameHash.valueBlock.valueHexView) &&
+    bytesEqual(a.issuerKeyHash.valueBlock.valueHexView, b.issuerKeyHash.valueBlock.valueHexView) &&
+    bytesEqual(a.serialNumber.valueBlock.valueHexView, b.serialNumber.valueBlock.valueHexView)
   );
 }
 

@@ -10,7 +10,7 @@ import { CURVE_BYTES, ecdsaDerToRaw } from '../asn1/ecdsa-signature';
 import { LIMITS } from '../limits';
 import { OID } from '../oids';
 import { ownBuffer, webCrypto, type HashName } from '../web-crypto';
-import { sameBytes } from './certificate-identity';
+import { bytesEqual } from '../bytes';
 
 /** The signed bytes as received, the outer signature algorithm and the signature value. */
 export interface SignedPart {
@@ -41,7 +41,7 @@ export function certificateSignedPart(certificate: pkijs.Certificate): SignedPar
 
 export async function verifySignature(signed: SignedPart, key: pkijs.PublicKeyInfo): Promise<SignatureProblem> {
   const algorithm = signed.algorithm.algorithmId;
-  if (signed.innerAlgorithm && !sameBytes(der(signed.innerAlgorithm), der(signed.algorithm))) {
+  if (signed.innerAlgorithm && !bytesEqual(der(signed.innerAlgorithm), der(signed.algorithm))) {
     return 'The signature algorithm inside the signed part differs from the one outside it.';
   }
   if (WEAK.has(algorithm)) return 'It is signed with SHA-1 or MD5, which are no longer accepted.';

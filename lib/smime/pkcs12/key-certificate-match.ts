@@ -9,8 +9,8 @@ import { OID } from '../oids';
 import { bytesToBigInt } from '../rsa/big-int-bytes';
 import { rsaPrivateKeyFromPkcs8 } from '../rsa/rsa-key';
 import { ownBuffer, webCrypto } from '../web-crypto';
+import { toHex } from '../bytes';
 
-const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
 /** The first certificate whose public key belongs to the private key, or null. */
@@ -29,7 +29,7 @@ async function privateKeysPublicPart(pkcs8: Uint8Array, description: Pkcs8Descri
     const key = await webCrypto().subtle.importKey('pkcs8', ownBuffer(pkcs8), algorithm, true, [usage]);
     const jwk = await webCrypto().subtle.exportKey('jwk', key);
     if (!jwk.x) return null;
-    return description.kind === 'ec' ? `ec:04${hex(fromBase64Url(jwk.x))}${hex(fromBase64Url(jwk.y ?? ''))}` : `${description.kind}:${hex(fromBase64Url(jwk.x))}`;
+    return description.kind === 'ec' ? `ec:04${toHex(fromBase64Url(jwk.x))}${toHex(fromBase64Url(jwk.y ?? ''))}` : `${description.kind}:${toHex(fromBase64Url(jwk.x))}`;
   } catch {
     return null;
   }
@@ -50,11 +50,11 @@ function certificatesPublicPart(certificate: pkijs.Certificate): string | null {
       }
     }
     case OID.ecPublicKey:
-      return `ec:${hex(bits)}`;
+      return `ec:${toHex(bits)}`;
     case OID.ed25519:
-      return `ed25519:${hex(bits)}`;
+      return `ed25519:${toHex(bits)}`;
     case OID.x25519:
-      return `x25519:${hex(bits)}`;
+      return `x25519:${toHex(bits)}`;
     default:
       return null;
   }

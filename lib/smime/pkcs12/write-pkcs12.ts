@@ -15,6 +15,7 @@ import { digest, webCrypto } from '../web-crypto';
 import { certificateForKey } from './key-certificate-match';
 import { encryptPbes2 } from './password-based-encryption';
 import { writeMac } from './pkcs12-mac';
+import { toHex } from '../bytes';
 
 export interface Pkcs12Entry {
   pkcs8: Uint8Array;
@@ -45,7 +46,7 @@ export async function writePkcs12(entries: Pkcs12Entry[], password: string, opti
   const written = new Set<string>();
   const addCertificate = (certificate: pkijs.Certificate, attributes: asn1js.Sequence[]) => {
     const der = toDer(certificate.toSchema());
-    const id = hex(der);
+    const id = toHex(der);
     if (written.has(id)) return;
     written.add(id);
     certificateBags.push(safeBag(OID.certBag, certBag(der), attributes));
@@ -93,7 +94,6 @@ export async function writePkcs12(entries: Pkcs12Entry[], password: string, opti
   );
 }
 
-const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 const explicit = (value: asn1js.AsnType) => new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [value] });
 

@@ -12,7 +12,8 @@ import type { ContentCipherName } from '../../report';
 import { ownBuffer, webCrypto } from '../../web-crypto';
 import { children, isUniversal, malformed, octets } from './asn1-read';
 import { cbcCiphertextLength, decryptCbc, encryptCbcInto } from './aes-cbc-chunks';
-import { concatBytes, randomBytes, webCryptoView } from './bytes';
+import { randomBytes, webCryptoView } from './bytes';
+import { concatBytes } from '../../bytes';
 
 export function decryptionFailed(cause?: unknown): SmimeError {
   return new SmimeError('decryption-failed', 'The message could not be decrypted.', cause === undefined ? undefined : { cause });

@@ -4,7 +4,7 @@ import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 
 import { toDer } from '../../asn1/parse-der';
-import { hex } from './bytes';
+import { toHex } from '../../bytes';
 
 const SHORT_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -47,7 +47,7 @@ function attributeText(atv: asn1js.Sequence): string {
   const key = SHORT_NAMES[oid] ?? oid;
   const text = (value as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock?.value;
   if (typeof text === 'string') return `${key}=${escapeValue(text)}`;
-  return `${key}=#${value ? hex(toDer(value)) : ''}`;
+  return `${key}=#${value ? toHex(toDer(value)) : ''}`;
 }
 
 // RFC 4514 section 2.4.

@@ -5,7 +5,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
 import { OID } from '../../oids';
-import { bytesEqual, hex } from './bytes';
+import { bytesEqual, toHex } from '../../bytes';
 import { nameDer, nameToText } from './distinguished-name';
 
 export type SignerIdentifier = { issuer: string; serialNumber: string } | { subjectKeyIdentifier: string };
@@ -22,7 +22,7 @@ export function signerReferenceOf(sid: unknown): SignerReference | null {
 }
 
 export function signerIdentifierText(reference: SignerReference): SignerIdentifier {
-  if ('subjectKeyIdentifier' in reference) return { subjectKeyIdentifier: hex(reference.subjectKeyIdentifier) };
+  if ('subjectKeyIdentifier' in reference) return { subjectKeyIdentifier: toHex(reference.subjectKeyIdentifier) };
   return { issuer: nameToText(reference.issuer), serialNumber: serialHex(reference.serialNumber) };
 }
 
@@ -30,7 +30,7 @@ export function signerIdentifierText(reference: SignerReference): SignerIdentifi
 export function serialHex(serial: Uint8Array): string {
   let start = 0;
   while (start < serial.length - 1 && serial[start] === 0) start++;
-  return hex(serial.subarray(start));
+  return toHex(serial.subarray(start));
 }
 
 export function certificatesMatching(reference: SignerReference, certificates: pkijs.Certificate[]): pkijs.Certificate[] {
