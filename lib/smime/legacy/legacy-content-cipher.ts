@@ -5,13 +5,12 @@ import type * as pkijs from 'pkijs';
 
 import { SmimeError } from '../errors';
 import { OID } from '../oids';
-import { decryptDesEde3Cbc } from './des-ede3';
-import { decryptRc2Cbc } from './rc2';
 
 export interface LegacyContentCipher {
   name: 'des-ede3-cbc' | 'rc2-40' | 'rc2-64' | 'rc2-128';
   keyLength: number;
-  decrypt(key: Uint8Array, ciphertext: Uint8Array): Uint8Array;
+  /** The cipher code itself is loaded on first use: only old mail needs it. */
+  decrypt(key: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array>;
 }
 
 // RFC 2268 section 6: RC2Version encodes the effective key bits; these are the three in use.
@@ -33,7 +32,7 @@ export function legacyContentCipher(algorithm: pkijs.AlgorithmIdentifier): Legac
   if (algorithm.algorithmId === OID.desEde3Cbc) {
     const iv = octets(params);
     if (!iv || iv.length !== 8) throw malformed('DES-EDE3-CBC');
-    return { name: 'des-ede3-cbc', keyLength: 24, decrypt: (key, ciphertext) => decryptDesEde3Cbc(checkedKey(key, 24), iv, ciphertext) };
+    return { name: 'des-ede3-cbc', keyLength: 24, decrypt: async (key, ciphertext) => (await import('./des-ede3')).decryptDesEde3Cbc(checkedKey(key, 24), iv, ciphertext) };
   }
   if (algorithm.algorithmId === OID.rc2Cbc) {
     const { version, iv } = rc2Parameter(params);
@@ -43,7 +42,7 @@ export function legacyContentCipher(algorithm: pkijs.AlgorithmIdentifier): Legac
       throw new SmimeError('unsupported-algorithm', `RC2 with ${bits} effective key bits is not supported.`);
     }
     const keyLength = variant.bits / 8;
-    return { name: variant.name, keyLength, decrypt: (key, ciphertext) => decryptRc2Cbc(checkedKey(key, keyLength), variant.bits, iv, ciphertext) };
+    return { name: variant.name, keyLength, decrypt: async (key, ciphertext) => (await import('./rc2')).decryptRc2Cbc(checkedKey(key, keyLength), variant.bits, iv, ciphertext) };
   }
   return null;
 }

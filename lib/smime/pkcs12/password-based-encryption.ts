@@ -5,9 +5,7 @@
 import * as asn1js from 'asn1js';
 
 import { SmimeError } from '../errors';
-import { decryptDesEde3Cbc } from '../legacy/des-ede3';
 import { pkcs12KdfBytes } from '../legacy/pkcs12-kdf';
-import { decryptRc2Cbc } from '../legacy/rc2';
 import { LIMITS } from '../limits';
 import { OID } from '../oids';
 import { type HashName, ownBuffer, webCrypto } from '../web-crypto';
@@ -40,10 +38,14 @@ const PBES2_CIPHERS: Record<string, { name: string; keyLength: number; ivLength:
   [OID.desEde3Cbc]: { name: 'des-ede3-cbc', keyLength: 24, ivLength: 8 },
 };
 
-const LEGACY_PBES: Record<string, { name: string; keyLength: number; decrypt: (key: Uint8Array, iv: Uint8Array, data: Uint8Array) => Uint8Array }> = {
-  [OID.pbeWithSha1And3KeyTripleDesCbc]: { name: 'pbe-sha1-3des', keyLength: 24, decrypt: decryptDesEde3Cbc },
-  [OID.pbeWithSha1And128BitRc2Cbc]: { name: 'pbe-sha1-rc2-128', keyLength: 16, decrypt: (key, iv, data) => decryptRc2Cbc(key, 128, iv, data) },
-  [OID.pbeWithSha1And40BitRc2Cbc]: { name: 'pbe-sha1-rc2-40', keyLength: 5, decrypt: (key, iv, data) => decryptRc2Cbc(key, 40, iv, data) },
+// The 3DES and RC2 code is loaded on first use: only old exports need it.
+const desEde3 = async (key: Uint8Array, iv: Uint8Array, data: Uint8Array) => (await import('../legacy/des-ede3')).decryptDesEde3Cbc(key, iv, data);
+const rc2 = (bits: number) => async (key: Uint8Array, iv: Uint8Array, data: Uint8Array) => (await import('../legacy/rc2')).decryptRc2Cbc(key, bits, iv, data);
+
+const LEGACY_PBES: Record<string, { name: string; keyLength: number; decrypt: (key: Uint8Array, iv: Uint8Array, data: Uint8Array) => Promise<Uint8Array> }> = {
+  [OID.pbeWithSha1And3KeyTripleDesCbc]: { name: 'pbe-sha1-3des', keyLength: 24, decrypt: desEde3 },
+  [OID.pbeWithSha1And128BitRc2Cbc]: { name: 'pbe-sha1-rc2-128', keyLength: 16, decrypt: rc2(128) },
+  [OID.pbeWithSha1And40BitRc2Cbc]: { name: 'pbe-sha1-rc2-40', keyLength: 5, decrypt: rc2(40) },
 };
 
 interface Pbes2 {
@@ -121,7 +123,7 @@ export async function decryptWithScheme(scheme: Pbes2 | LegacyPbe, password: Pkc
     return scheme.scheme.decrypt(key, iv, ciphertext);
   }
   const key = await pbkdf2(password.utf8, scheme.salt, iterations, scheme.prf, scheme.cipher.keyLength);
-  if (scheme.cipher.oid === OID.desEde3Cbc) return decryptDesEde3Cbc(key, scheme.cipher.iv, ciphertext);
+  if (scheme.cipher.oid === OID.desEde3Cbc) return desEde3(key, scheme.cipher.iv, ciphertext);
   try {
     const aesKey = await webCrypto().subtle.importKey('raw', ownBuffer(key), 'AES-CBC', false, ['decrypt']);
     return new Uint8Array(await webCrypto().subtle.decrypt({ name: 'AES-CBC', iv: ownBuffer(scheme.cipher.iv) }, aesKey, ownBuffer(ciphertext)));

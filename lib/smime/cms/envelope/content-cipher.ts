@@ -64,7 +64,7 @@ export function contentDecryptionFor(algorithm: pkijs.AlgorithmIdentifier): Cont
       weak: true,
       async decrypt(key, ciphertext) {
         try {
-          return legacy.decrypt(key, ciphertext);
+          return await legacy.decrypt(key, ciphertext);
         } catch (error) {
           throw decryptionFailed(error);
         }
