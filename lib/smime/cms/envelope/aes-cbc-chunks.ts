@@ -6,7 +6,6 @@
 // the end), and the padding check of decryption stays WebCrypto's own, on the real last block.
 import { webCrypto } from '../../web-crypto';
 import { webCryptoView } from './bytes';
-import {  } from '../../bytes';
 
 const BLOCK = 16;
 /** A multiple of the block size; the memory beyond the message is a few times this. */
