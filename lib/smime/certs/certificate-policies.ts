@@ -13,7 +13,6 @@ import { LIMITS } from '../limits';
 import { OID } from '../oids';
 import { findExtension } from './certificate-extensions';
 import { displayName, isSelfIssued } from './certificate-identity';
-import {  } from '../bytes';
 import type { PathProblem } from './check-path';
 
 /** What one certificate says about policies; undefined fields are absent extensions. */

@@ -10,7 +10,6 @@ import { OID } from '../oids';
 import type { ChainVerdict } from '../report';
 import { basicConstraints, extendedKeyUsage, keyUsage, unknownCriticalExtensions } from './certificate-extensions';
 import { displayName, isSelfIssued } from './certificate-identity';
-import {  } from '../bytes';
 import { policyProblems } from './certificate-policies';
 import { nameConstraintProblems } from './name-constraints';
 import { certificateSignedPart, verifySignature } from './verify-signature';

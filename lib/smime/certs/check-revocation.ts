@@ -10,7 +10,6 @@ import { OID } from '../oids';
 import type { RevocationReport } from '../report';
 import { authorityInfoAccessUrls, crlDistributionUrls } from './certificate-extensions';
 import { displayName } from './certificate-identity';
-import {  } from '../bytes';
 import { crlStatus, parseCrl } from './crl-status';
 import { fetchPki } from './fetch-pki';
 import { ocspStatus } from './ocsp-status';

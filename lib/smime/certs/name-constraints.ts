@@ -11,7 +11,6 @@ import { isSmimeError, SmimeError } from '../errors';
 import { OID } from '../oids';
 import { findExtension } from './certificate-extensions';
 import { displayName, isSelfIssued, nameToString } from './certificate-identity';
-import {  } from '../bytes';
 import type { PathProblem } from './check-path';
 import { ia5, readGeneralName, readGeneralNames, sameRdn, subjectRdns, type GeneralName, type Rdn } from './general-names';
 
