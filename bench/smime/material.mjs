@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { prng } from '../../scripts/stack/prng.mjs';
 
 /** RSA-OAEP with SHA-256 for key transport: WebCrypto (so the pkijs baseline) has no PKCS#1 v1.5. */
 export const OAEP_KEYOPTS = ['-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha256'];
@@ -30,18 +31,6 @@ const WORDS = 'the of and to in is that for it as was with be by on not he this 
 const HEADER = 'Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n';
 const LINE = 76;
 
-/** A small seeded generator (mulberry32): the same message for the same size in every run. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A text/plain MIME entity of exactly `bytes` bytes: headers, then lines of random words of at
  * most 76 characters, each ending in CRLF (7bit, so every implementation signs the same bytes
@@ -51,7 +40,7 @@ export function textMessage(bytes, seed = 1) {
   if (bytes < HEADER.length + 3) throw new Error(`a message has at least ${HEADER.length + 3} bytes`);
   const out = Buffer.alloc(bytes);
   let at = out.write(HEADER, 'latin1');
-  const next = random(seed);
+  const next = prng(seed);
   while (at < bytes) {
     const room = bytes - at;
     let line = '';

@@ -11,6 +11,7 @@ import { ImapFlow } from 'imapflow';
 
 import { DEMO_DOMAIN, DEMO_USERS, emailOf } from './demo-users.mjs';
 import { REPO_ROOT } from './instance.mjs';
+import { prng } from './prng.mjs';
 import { buildMessage } from './mail-factory.mjs';
 import { sampleCsv, sampleIcs, samplePdf, samplePng } from './sample-files.mjs';
 
@@ -73,18 +74,6 @@ const NEWSLETTERS = [
   { from: { name: 'Café Büro — Angebote', address: 'angebote@cafe-buero.example' }, title: 'Frische Angebote für Ihr Büro ☕', items: ['Espresso-Bohnen „Größe L“ — 20 % günstiger', 'Neue Tassen mit Ihrem Logo', 'Gratis-Lieferung ab 50 €'] },
   { from: { name: 'Open Source Digest', address: 'digest@oss-digest.example' }, title: 'Open Source Digest', items: ['A new release of your favourite IMAP server', 'Five tools for testing MIME parsers', 'Interview: maintaining a mail library for ten years'] },
 ];
-
-/** mulberry32 seeded from a string: the same sequence on every machine (no Math.random). */
-export function prng(seedText) {
-  let a = [...seedText].reduce((h, c) => Math.imul(h ^ c.codePointAt(0), 2654435761) >>> 0, 1779033703);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const person = (u) => ({ name: u.fullName, address: emailOf(u) });
 const firstName = (p) => (p.lang === 'ja' ? p.name.slice(0, 2) : p.name.split(' ')[0]);

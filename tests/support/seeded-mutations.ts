@@ -1,17 +1,9 @@
 // Seeded mutations of messages and CMS blobs for the fuzz tests: the same seed gives the same
 // inputs on every machine, so a failure can be replayed by its seed and index.
+import { prng } from '../../scripts/stack/prng.mjs';
 
-/** Mulberry32: small, fast, good enough to pick mutations reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fuzz tests' generator: the project's one seeded PRNG. */
+export const seededRandom = (seed: number): (() => number) => prng(seed);
 
 /** Tokens that steer mutations into the parsers' interesting branches. */
 const TOKENS = ['\r\n', '\n', '--', '\r\n\r\n', 'Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n', 'boundary="', '=?utf-8?b?', '\x30\x80', '\x30\x84\xff\xff\xff\xff', '\x00\x00', '\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02'].map((t) =>
