@@ -72,6 +72,18 @@ describe('parseConfig', () => {
     expect(c.ldap).toMatchObject({ bindDn: 'cn=sealpost,ou=services,dc=example,dc=com', bindPassword: 's3cret', connectTimeoutMs: 1500, timeoutMs: 2500 });
   });
 
+  it('reads the PKI relay settings, with defaults of 10 MB, 10 s and no exceptions', () => {
+    const defaults = parseConfig(good).pkiFetch;
+    expect(defaults).toMatchObject({ maxBytes: 10 * 1024 * 1024, timeoutMs: 10_000 });
+    expect(defaults.allow.hosts.size).toBe(0);
+    expect(defaults.allow.subnets.check('127.0.0.1')).toBe(false);
+    const c = parseConfig({ ...good, SEALPOST_PKI_FETCH_ALLOW: 'pki.internal, 127.0.0.1/32', SEALPOST_PKI_FETCH_MAX_BYTES: '2048', SEALPOST_PKI_FETCH_TIMEOUT_MS: '500' }).pkiFetch;
+    expect(c).toMatchObject({ maxBytes: 2048, timeoutMs: 500 });
+    expect([...c.allow.hosts]).toEqual(['pki.internal']);
+    expect(c.allow.subnets.check('127.0.0.1')).toBe(true);
+    expect(problems({ ...good, SEALPOST_PKI_FETCH_ALLOW: '10.0.0.0/40' })[0]).toMatch(/^SEALPOST_PKI_FETCH_ALLOW must be comma-separated host names/);
+  });
+
   it('wants the LDAP bind DN and password together', () => {
     expect(problems({ ...good, SEALPOST_LDAP_BIND_DN: 'cn=x,dc=example,dc=com' })).toEqual(['SEALPOST_LDAP_BIND_PASSWORD is required']);
     expect(problems({ ...good, SEALPOST_LDAP_BIND_PASSWORD: 'pw' })).toEqual(['SEALPOST_LDAP_BIND_DN is required']);

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 
 import { z } from 'zod';
 
+import { type AllowList, parseAllowList } from './pki/address-policy';
+
 // The app's only reader of process.env: read once, validated, and a bad value stops the server
 // with the variable's name (instrumentation.ts calls config() at start-up). .env.example
 // documents every variable.
@@ -64,6 +66,16 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name such as example.com')
     .optional(),
+  SEALPOST_PKI_FETCH_ALLOW: z.string().transform((text, ctx) => {
+    try {
+      return parseAllowList(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated host names, addresses or CIDR ranges: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+  }).optional(),
+  SEALPOST_PKI_FETCH_MAX_BYTES: integer(1024, 100 * 1024 * 1024, 'must be a number of bytes, 1024-104857600').default(10 * 1024 * 1024),
+  SEALPOST_PKI_FETCH_TIMEOUT_MS: milliseconds.default(10_000),
 }).superRefine((e, ctx) => {
   // A bind DN without its password (or the reverse) is a half-done edit, not an anonymous bind.
   if (Boolean(e.SEALPOST_LDAP_BIND_DN) !== Boolean(e.SEALPOST_LDAP_BIND_PASSWORD)) {
@@ -98,6 +110,17 @@ export interface AppConfig {
   mailDomain: string | undefined;
   /** Reverse proxies in front of the app whose X-Forwarded-For entries are believed. */
   trustedProxies: number;
+  pkiFetch: PkiFetchConfig;
+}
+
+/** The CRL/OCSP/AIA relay (server/pki/relay-fetch.ts). */
+export interface PkiFetchConfig {
+  /** Hosts and ranges reachable even though private or loopback. */
+  allow: AllowList;
+  /** Largest response relayed; reading stops beyond it. */
+  maxBytes: number;
+  /** For the whole exchange, redirects included. */
+  timeoutMs: number;
 }
 
 export interface LdapConfig {
@@ -163,6 +186,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     tlsCaFile: e.SEALPOST_TLS_CA_FILE,
     mailDomain: e.SEALPOST_MAIL_DOMAIN,
     trustedProxies: e.SEALPOST_TRUSTED_PROXIES,
+    pkiFetch: {
+      allow: e.SEALPOST_PKI_FETCH_ALLOW ?? parseAllowList(''),
+      maxBytes: e.SEALPOST_PKI_FETCH_MAX_BYTES,
+      timeoutMs: e.SEALPOST_PKI_FETCH_TIMEOUT_MS,
+    },
   };
 }
 

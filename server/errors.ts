@@ -39,4 +39,9 @@ export const ERROR_RESPONSES: Readonly<Record<ApiErrorCode, { status: number; me
   'folder-changed': { status: 409, message: 'The folder changed since you confirmed. Nothing was deleted; try again.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
   'no-drafts-folder': { status: 404, message: 'This account has no Drafts folder, so the draft could not be saved.' },
+  'pki-fetch-refused': { status: 403, message: 'The server does not fetch that address (only public http and https addresses).' },
+  'pki-fetch-failed': { status: 502, message: 'The revocation or certificate server could not be reached or gave no answer.' },
+  'pki-fetch-too-large': { status: 502, message: 'The revocation or certificate server answered with too much data.' },
+  'pki-fetch-timeout': { status: 504, message: 'The revocation or certificate server did not answer in time.' },
+  'pki-fetch-rate-limited': { status: 429, message: 'Too many revocation checks in a short time. Try again in a minute.' },
 };

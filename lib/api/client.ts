@@ -24,6 +24,7 @@ import type {
   MessageWindow,
   MoveResult,
   MoveTarget,
+  PkiRelayRequest,
   SavedDraft,
   SendResult,
   SessionInfo,
@@ -57,6 +58,40 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 async function requestBytes(path: string): Promise<Uint8Array> {
   const res = await send(path, { headers: { Accept: 'application/octet-stream' } });
   return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * As requestBytes for a POST with a JSON body, reading no more than `maxBytes` of the answer
+ * (a relayed CRL could be anything the remote server sent).
+ */
+async function postForCappedBytes(path: string, body: unknown, maxBytes: number): Promise<Uint8Array> {
+  const res = await send(path, { method: 'POST', body: JSON.stringify(body), headers: { Accept: 'application/octet-stream' } });
+  const tooLarge = () => new ApiRequestError('pki-fetch-too-large', `The answer was larger than ${maxBytes} bytes.`, res.status);
+  if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 async function send(path: string, init?: RequestInit): Promise<Response> {
@@ -189,6 +224,8 @@ export const api = {
   /** One body section's raw bytes, still transfer-encoded: a part number ("1.2"), "1.2.MIME" or "HEADER". */
   messagePart: (folder: string, uid: number, part: string, max?: number) =>
     requestBytes(`/api/messages/part?${new URLSearchParams({ folder, uid: String(uid), part, ...(max ? { max: String(max) } : {}) })}`),
+  /** A CRL, OCSP or AIA answer relayed by the server, unverified: lib/smime checks it. */
+  pkiFetch: (request: PkiRelayRequest, maxBytes: number) => postForCappedBytes('/api/pki/fetch', request, maxBytes),
 };
 
 export type Api = typeof api;

@@ -21,7 +21,12 @@ export type ApiErrorCode =
   | 'folder-not-empty'
   | 'folder-changed'
   | 'internal'
-  | 'no-drafts-folder';
+  | 'no-drafts-folder'
+  | 'pki-fetch-refused'
+  | 'pki-fetch-failed'
+  | 'pki-fetch-too-large'
+  | 'pki-fetch-timeout'
+  | 'pki-fetch-rate-limited';
 
 export interface ApiError {
   /** `requestId` comes only with 'internal': it names the server log entry for a support call. */
@@ -258,4 +263,13 @@ export interface MessageSummaries {
 export interface SavedDraft {
   folder: string;
   uid: number | null;
+}
+
+/** POST /api/pki/fetch: a CRL, OCSP or AIA request the server relays; the answer is the raw bytes. */
+export interface PkiRelayRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  /** Base64 request body (an OCSP request), POST only. */
+  body?: string;
+  contentType?: string;
 }

@@ -82,6 +82,9 @@ export function appEnv(inst, pki) {
     SEALPOST_TRUST_ANCHORS: pki.trustAnchors,
     SEALPOST_SESSION_SECRET: sessionSecret(inst),
     SEALPOST_MAIL_DOMAIN: DEMO_DOMAIN,
+    // The demo CRL, OCSP and caIssuers services listen on loopback, which the PKI relay refuses
+    // unless told otherwise. The allow list has no ports: this admits all of 127.0.0.1.
+    SEALPOST_PKI_FETCH_ALLOW: `${inst.host}/32`,
   };
 }
 
