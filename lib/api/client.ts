@@ -6,12 +6,14 @@ import { base64Bytes } from '../mail/base64-bytes';
 import { listQueryParams } from '../mail/list-query';
 
 import { BACKGROUND_HEADER } from './background';
+import { decodeDirectoryAnswer } from './directory-answer';
 
 import type {
   ApiError,
   ApiErrorCode,
   ContactSuggestions,
   CopyResult,
+  DirectoryCertificatesAnswer,
   EmptyFolderResult,
   FlagsUpdate,
   Folder,
@@ -189,6 +191,11 @@ export const api = {
   /** One body section's raw bytes, still transfer-encoded: a part number ("1.2"), "1.2.MIME" or "HEADER". */
   messagePart: (folder: string, uid: number, part: string, max?: number) =>
     requestBytes(`/api/messages/part?${new URLSearchParams({ folder, uid: String(uid), part, ...(max ? { max: String(max) } : {}) })}`),
+  /** Recipients' certificates from the directory as unparsed bytes (at most 50 addresses); parse them with lib/recipients. */
+  directoryCertificates: async (emails: string[]) =>
+    decodeDirectoryAnswer(
+      await request<DirectoryCertificatesAnswer>('/api/certificates/directory', { method: 'POST', body: JSON.stringify({ emails }) }),
+    ),
 };
 
 export type Api = typeof api;
