@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { OID } from '../smime/oids';
 import { altNames, certsOnly, makeTestCertificate } from '../smime/certs/test-certificate-factory';
 import { sameCertificate } from '../smime';
 import { certificatesFromDirectoryAnswer } from './directory-certificates';
 
-const cn = (value: string) => ({ type: OID.commonName, value });
+const cn = (value: string) => ({ type: '2.5.4.3', value }); // commonName
 
 describe('certificatesFromDirectoryAnswer', () => {
   it('separates the certificates naming the address from the rest of a bundle, each once', async () => {
