@@ -79,12 +79,12 @@ async function lookUp(email: string, dir: Directory): Promise<Omit<DirectoryCert
  */
 export async function directoryCertificates(emails: string[], dir: Directory = directory()): Promise<DirectoryCertificateValues[]> {
   if (emails.length > MAX_CERTIFICATE_ADDRESSES) throw new AppError('bad-request', `${emails.length} addresses`);
-  // One search per distinct address: a shared size limit could silently starve some of them.
-  const searches = new Map<string, ReturnType<typeof lookUp>>();
+  // One search per distinct address (a shared size limit could starve some of them), one at a
+  // time: ldapts loses answers when searches overlap on the shared connection.
+  const found = new Map<string, Awaited<ReturnType<typeof lookUp>>>();
   for (const email of emails) {
     const key = email.toLowerCase();
-    if (!searches.has(key)) searches.set(key, lookUp(email, dir));
+    if (!found.has(key)) found.set(key, await lookUp(email, dir));
   }
-  const found = new Map(await Promise.all([...searches].map(async ([key, search]) => [key, await search] as const)));
   return emails.map((email) => ({ email, ...found.get(email.toLowerCase())! }));
 }
