@@ -6,12 +6,14 @@ import { base64Bytes } from '../mail/base64-bytes';
 import { listQueryParams } from '../mail/list-query';
 
 import { BACKGROUND_HEADER } from './background';
+import { decodeDirectoryAnswer } from './directory-answer';
 
 import type {
   ApiError,
   ApiErrorCode,
   ContactSuggestions,
   CopyResult,
+  DirectoryCertificatesAnswer,
   EmptyFolderResult,
   FlagsUpdate,
   Folder,
@@ -226,6 +228,11 @@ export const api = {
     requestBytes(`/api/messages/part?${new URLSearchParams({ folder, uid: String(uid), part, ...(max ? { max: String(max) } : {}) })}`),
   /** A CRL, OCSP or AIA answer relayed by the server, unverified: lib/smime checks it. */
   pkiFetch: (request: PkiRelayRequest, maxBytes: number) => postForCappedBytes('/api/pki/fetch', request, maxBytes),
+  /** Recipients' certificates from the directory as unparsed bytes (at most 50 addresses); parse them with lib/recipients. */
+  directoryCertificates: async (emails: string[]) =>
+    decodeDirectoryAnswer(
+      await request<DirectoryCertificatesAnswer>('/api/certificates/directory', { method: 'POST', body: JSON.stringify({ emails }) }),
+    ),
 };
 
 export type Api = typeof api;

@@ -273,3 +273,17 @@ export interface PkiRelayRequest {
   body?: string;
   contentType?: string;
 }
+
+/** One address's certificates from the directory, as relayed: base64 of unparsed bytes. */
+export interface DirectoryCertificateResult {
+  email: string;
+  /** DER certificates (userCertificate;binary). */
+  certificates: string[];
+  /** PKCS#7 certs-only bundles (userSMIMECertificate). */
+  smimeBundles: string[];
+}
+
+/** POST /api/certificates/directory: one result per address asked, in that order. */
+export interface DirectoryCertificatesAnswer {
+  results: DirectoryCertificateResult[];
+}

@@ -1,7 +1,7 @@
-import { AndFilter, FilterParser, type OrFilter, SubstringFilter } from 'ldapts';
+import { AndFilter, EqualityFilter, FilterParser, type OrFilter, SubstringFilter } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 
-import { escapeFilterValue, prefixFilter } from './ldap-filter';
+import { equalityFilter, escapeFilterValue, prefixFilter } from './ldap-filter';
 
 describe('escapeFilterValue (RFC 4515 section 3)', () => {
   it('escapes NUL, *, (, ) and backslash as hex pairs', () => {
@@ -38,5 +38,26 @@ describe('prefixFilter', () => {
   it('refuses attribute names that are not attribute descriptions', () => {
     expect(() => prefixFilter(['cn)(uid=*'], 'x')).toThrow(/not an attribute description/);
     expect(() => prefixFilter([], 'x')).toThrow();
+  });
+});
+
+describe('equalityFilter', () => {
+  it('asks for the exact value on each attribute', () => {
+    expect(equalityFilter(['mail'], 'bob@sealpost.test')).toBe('(|(mail=bob@sealpost.test))');
+    expect(equalityFilter(['mail', 'otherMailbox'], 'b@x.test')).toBe('(|(mail=b@x.test)(otherMailbox=b@x.test))');
+  });
+
+  it('keeps an injection attempt one literal equality assertion', () => {
+    const filter = equalityFilter(['mail'], '*)(mail=*');
+    expect(filter).toBe('(|(mail=\\2a\\29\\28mail=\\2a))');
+    const or = FilterParser.parseString(filter) as OrFilter;
+    expect(or.filters).toHaveLength(1);
+    expect(or.filters[0]).toBeInstanceOf(EqualityFilter);
+    expect((or.filters[0] as EqualityFilter).value).toBe('*)(mail=*');
+  });
+
+  it('refuses attribute names that are not plain descriptions', () => {
+    expect(() => equalityFilter([], 'x')).toThrow();
+    expect(() => equalityFilter(['mail)(cn=*'], 'x')).toThrow();
   });
 });

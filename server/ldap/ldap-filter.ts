@@ -25,3 +25,14 @@ export function prefixFilter(attributes: readonly string[], prefix: string): str
   const value = escapeFilterValue(prefix);
   return `(&(mail=*)(|${attributes.map((a) => `(${a}=${value}*)`).join('')}))`;
 }
+
+/**
+ * Entries where any of `attributes` equals `value` exactly (by the attribute's own matching
+ * rule): (|(mail=bob@example.org)). The value is escaped; the attribute names are ours.
+ */
+export function equalityFilter(attributes: readonly string[], value: string): string {
+  if (attributes.length === 0) throw new Error('equalityFilter needs at least one attribute');
+  for (const a of attributes) if (!ATTRIBUTE.test(a)) throw new Error(`not an attribute description: ${a}`);
+  const escaped = escapeFilterValue(value);
+  return `(|${attributes.map((a) => `(${a}=${escaped})`).join('')})`;
+}
