@@ -2,6 +2,7 @@
 // the body streams in (a Content-Length is not trusted), and one deadline for the whole exchange.
 import type { PkiFetcher, PkiFetchRequest } from '../../lib/smime/certs/pki-fetcher';
 import { SmimeError } from '../../lib/smime/errors';
+import { readCapped as readStreamCapped } from '../../lib/bytes';
 
 export interface NodePkiFetcherOptions {
   /** Deadline for connecting, the response and the whole body together. */
@@ -62,25 +63,8 @@ function parseHttpUrl(text: string): URL {
 
 async function readCapped(response: Response, url: URL, maxBytes: number): Promise<Uint8Array> {
   if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(url, maxBytes);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readStreamCapped(response.body, maxBytes);
+  if (!body) throw tooLarge(url, maxBytes);
   return body;
 }
 

@@ -1,6 +1,6 @@
 // The browser's typed access to the app's API. Errors arrive as ApiRequestError with the
 // server's code and its user-safe message.
-import { bytesToBase64 } from '../bytes';
+import { bytesToBase64, readCapped } from '../bytes';
 import { base64Bytes } from '../mail/base64-bytes';
 
 import { listQueryParams } from '../mail/list-query';
@@ -74,25 +74,8 @@ async function postForCappedBytes(path: string, body: unknown, maxBytes: number)
     throw tooLarge();
   }
   if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readCapped(res.body, maxBytes);
+  if (!bytes) throw tooLarge();
   return bytes;
 }
 

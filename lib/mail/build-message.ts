@@ -2,8 +2,8 @@
 // and stores the same in Sent (and lib/smime will sign or encrypt them first). CRLF line ends,
 // 7-bit transfer encoding, RFC 2047 encoded words for non-ASCII header text.
 import type { MailAddress } from '../api/types';
-import { bytesToBase64 } from '../bytes';
-import { type MimeEntity, attachmentEntity, concat, multipart, serializeEntity } from './mime-parts';
+import { bytesToBase64, concatBytes } from '../bytes';
+import { type MimeEntity, attachmentEntity, multipart, serializeEntity } from './mime-parts';
 
 export interface OutgoingMessage {
   from: MailAddress;
@@ -123,7 +123,7 @@ export function buildMessage(m: OutgoingMessage): Uint8Array {
     headers.push('Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable');
     return utf8.encode(`${headers.join(CRLF)}${CRLF}${CRLF}${quotedPrintable(m.text)}${CRLF}`);
   }
-  return concat([utf8.encode(`${headers.join(CRLF)}${CRLF}`), mimeBody(m)]);
+  return concatBytes(utf8.encode(`${headers.join(CRLF)}${CRLF}`), mimeBody(m));
 }
 
 function textEntity(text: string, subtype: 'plain' | 'html'): MimeEntity {

@@ -2,6 +2,7 @@
 // boundaries, base64 attachments in lines of 76, and message/rfc822 parts that carry a
 // forwarded message's exact bytes.
 import { base64Bytes } from './base64-bytes';
+import { concatBytes } from '../bytes';
 
 const CRLF = '\r\n';
 const utf8 = new TextEncoder();
@@ -14,18 +15,8 @@ export interface MimeEntity {
   eightBit: boolean;
 }
 
-export function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 export function serializeEntity(e: MimeEntity): Uint8Array {
-  return concat([utf8.encode(`${e.headers.join(CRLF)}${CRLF}${CRLF}`), e.body]);
+  return concatBytes(...[utf8.encode(`${e.headers.join(CRLF)}${CRLF}${CRLF}`), e.body]);
 }
 
 
@@ -56,7 +47,7 @@ export function multipart(subtype: 'mixed' | 'alternative', parts: MimeEntity[])
   const eightBit = parts.some((p) => p.eightBit);
   return {
     headers: [`Content-Type: multipart/${subtype};${CRLF} boundary="${boundary}"`, ...(eightBit ? ['Content-Transfer-Encoding: 8bit'] : [])],
-    body: concat(chunks),
+    body: concatBytes(...chunks),
     eightBit,
   };
 }

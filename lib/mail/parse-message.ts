@@ -4,6 +4,7 @@
 import PostalMime from 'postal-mime';
 
 import type { MailAddress } from '../api/types';
+import { concatBytes } from '../bytes';
 
 /**
  * Messages with more multipart containers than this are not parsed beyond their header: it bounds
@@ -92,16 +93,6 @@ function headerBlock(raw: Uint8Array): { end: number; bodyStart: number } {
   return { end: raw.length, bodyStart: raw.length };
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 const CRLF = new Uint8Array([0x0d, 0x0a]);
 const latin1 = (b: Uint8Array) => new TextDecoder('latin1').decode(b);
 
@@ -163,12 +154,12 @@ export async function parseMessage(raw: Uint8Array): Promise<ParsedMessage> {
     notices.push({ code: 'eight-bit-header', message: 'The message header has unencoded non-ASCII characters; names and subject may display wrongly.' });
   }
   const body = raw.subarray(block.bodyStart);
-  const text = latin1(concat(headerBytes, body));
+  const text = latin1(concatBytes(headerBytes, body));
   const header = latin1(headerBytes);
-  let input = concat(headerBytes, CRLF, body);
+  let input = concatBytes(headerBytes, CRLF, body);
   if (multipartCount(text) > MAX_MULTIPARTS) {
     notices.push({ code: 'too-many-parts', message: 'This message has too many nested parts; only its header is shown.' });
-    input = concat(headerBytes, CRLF);
+    input = concatBytes(headerBytes, CRLF);
   } else {
     notices.push(...structureNotices(text, header));
   }
@@ -178,7 +169,7 @@ export async function parseMessage(raw: Uint8Array): Promise<ParsedMessage> {
   } catch {
     notices.push({ code: 'unparseable', message: 'The message could not be read completely; only its header is shown.' });
     try {
-      mail = await PostalMime.parse(concat(headerBytes, CRLF), { attachmentEncoding: 'arraybuffer' });
+      mail = await PostalMime.parse(concatBytes(headerBytes, CRLF), { attachmentEncoding: 'arraybuffer' });
     } catch {
       mail = { attachments: [] } as unknown as Awaited<ReturnType<typeof PostalMime.parse>>;
     }

@@ -11,7 +11,7 @@ import { LIMITS } from '../limits';
 import { OID } from '../oids';
 import { authorityInfoAccessUrls, authorityKeyIdentifier, subjectKeyIdentifier } from './certificate-extensions';
 import { displayName, sameName } from './certificate-identity';
-import { bytesEqual } from '../bytes';
+import { bytesEqual } from '../../bytes';
 import { sameCertificate } from './describe-certificate';
 import { fetchPki } from './fetch-pki';
 import type { PkiFetcher } from './pki-fetcher';

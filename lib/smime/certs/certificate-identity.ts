@@ -1,7 +1,7 @@
 // Telling certificates and names apart: the DER of a parsed certificate, name equality (RFC 5280
 // section 7.1 through pkijs's comparison: case- and space-insensitive for strings), and hex.
 import type * as pkijs from 'pkijs';
-import { toHex } from '../bytes';
+import { toHex } from '../../bytes';
 
 /**
  * The certificate's DER. pkijs keeps the signed part as received (tbsView) and re-encodes only

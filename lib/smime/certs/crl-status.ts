@@ -17,7 +17,7 @@ import {
   subjectKeyIdentifier,
 } from './certificate-extensions';
 import { sameName } from './certificate-identity';
-import { bytesEqual } from '../bytes';
+import { bytesEqual } from '../../bytes';
 import { CLOCK_SKEW_MS, reasonName, type RevocationAnswer } from './revocation-answer';
 import { verifySignature } from './verify-signature';
 

@@ -7,7 +7,7 @@ import { certificateEmails, sameCertificate, summarizeCertificate } from './desc
 import { altNames, extension, makeTestCertificate } from './test-certificate-factory';
 import { readCertificates } from './read-certificates';
 import { digest } from '../web-crypto';
-import { toHex } from '../bytes';
+import { toHex } from '../../bytes';
 
 const cn = (value: string) => ({ type: '2.5.4.3', value });
 const email = (value: string) => ({ type: OID.emailAddress, value });

@@ -7,7 +7,7 @@ import type { CertificateSummary } from '../report';
 import { digest } from '../web-crypto';
 import { basicConstraints, extendedKeyUsage, keyUsage, subjectAltNames } from './certificate-extensions';
 import { certificateDer, isSelfIssued, nameToString } from './certificate-identity';
-import { bytesEqual, toHex } from '../bytes';
+import { bytesEqual, toHex } from '../../bytes';
 import { certificateSignedPart, verifySignature } from './verify-signature';
 
 /**

@@ -13,7 +13,7 @@ import { OID } from '../oids';
 import { digest, webCrypto } from '../web-crypto';
 import { extendedKeyUsage, extensionValue, keyUsage, unknownCriticalExtensions } from './certificate-extensions';
 import { sameName } from './certificate-identity';
-import { bytesEqual } from '../bytes';
+import { bytesEqual } from '../../bytes';
 import { fetchPki } from './fetch-pki';
 import type { PkiFetcher } from './pki-fetcher';
 import { CLOCK_SKEW_MS, reasonName, type RevocationAnswer } from './revocation-answer';

@@ -10,7 +10,7 @@ import { CURVE_BYTES, ecdsaDerToRaw } from '../asn1/ecdsa-signature';
 import { LIMITS } from '../limits';
 import { OID } from '../oids';
 import { ownBuffer, webCrypto, type HashName } from '../web-crypto';
-import { bytesEqual } from '../bytes';
+import { bytesEqual } from '../../bytes';
 
 /** The signed bytes as received, the outer signature algorithm and the signature value. */
 export interface SignedPart {

@@ -11,7 +11,7 @@ import { SmimeError } from '../errors';
 import type { Identity } from '../keys/key-operations';
 import { OID } from '../oids';
 import { digest, type HashName } from '../web-crypto';
-import { bytesEqual } from '../bytes';
+import { bytesEqual } from '../../bytes';
 import { describePublicKey } from './signed/verify-signature';
 import { nameDer } from './signed/distinguished-name';
 import { encodeEncryptionKeyPreference, encodeMicrosoftEncryptionKeyPreference } from './signed/encryption-key-preference';

@@ -9,7 +9,7 @@ import { parseAs } from '../asn1/parse-der';
 import { SmimeError } from '../errors';
 import { OID } from '../oids';
 import { digest, type HashName } from '../web-crypto';
-import { bytesEqual } from '../bytes';
+import { bytesEqual } from '../../bytes';
 import { checkSigner } from './signed/check-signer';
 import { octetStringBytes } from './signed/octet-string';
 import type { SignerIdentifier } from './signed/signer-identifier';

@@ -3,6 +3,7 @@
 import { base64Bytes } from '../../mail/base64-bytes';
 import { webCrypto } from '../web-crypto';
 import { encodeHeaderText } from './encoded-words';
+import { concatBytes } from '../../bytes';
 
 export const CRLF = '\r\n';
 const encoder = new TextEncoder();
@@ -44,13 +45,7 @@ export function newBoundary(contents: Uint8Array[]): string {
 /** Concatenates byte chunks and strings (strings as UTF-8; callers pass ASCII). */
 export function joinBytes(chunks: (Uint8Array | string)[]): Uint8Array {
   const parts = chunks.map((c) => (typeof c === 'string' ? ascii(c) : c));
-  const out = new Uint8Array(parts.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of parts) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /**

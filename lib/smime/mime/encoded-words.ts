@@ -1,6 +1,6 @@
 // RFC 2047 encoded words: decoding for display (subjects, file names) and B-encoding of
 // non-ASCII header text when we write headers.
-import { concat } from '../../mail/mime-parts';
+import { concatBytes } from '../../bytes';
 import { decodeBase64 } from '../../mail/transfer-decoding';
 import { decoderFor } from './charset-text';
 
@@ -55,7 +55,7 @@ export function decodeEncodedWords(value: string): string {
       run.push(next.bytes);
       i++;
     }
-    out += decoderFor(piece.charset)!.decode(concat(run));
+    out += decoderFor(piece.charset)!.decode(concatBytes(...run));
   }
   return out;
 }

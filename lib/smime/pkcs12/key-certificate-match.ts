@@ -9,7 +9,7 @@ import { OID } from '../oids';
 import { bytesToBigInt } from '../rsa/big-int-bytes';
 import { rsaPrivateKeyFromPkcs8 } from '../rsa/rsa-key';
 import { ownBuffer, webCrypto } from '../web-crypto';
-import { toHex } from '../bytes';
+import { toHex } from '../../bytes';
 
 const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 

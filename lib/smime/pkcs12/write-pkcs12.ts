@@ -15,7 +15,7 @@ import { digest, webCrypto } from '../web-crypto';
 import { certificateForKey } from './key-certificate-match';
 import { encryptPbes2 } from './password-based-encryption';
 import { writeMac } from './pkcs12-mac';
-import { toHex } from '../bytes';
+import { toHex } from '../../bytes';
 
 export interface Pkcs12Entry {
   pkcs8: Uint8Array;

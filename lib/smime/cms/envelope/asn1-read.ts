@@ -5,7 +5,7 @@ import * as asn1js from 'asn1js';
 
 import { SmimeError } from '../../errors';
 import { parseAsn1, parseAsn1InPlace } from '../../asn1/parse-der';
-import { concatBytes } from '../../bytes';
+import { concatBytes } from '../../../bytes';
 
 export function malformed(message: string, cause?: unknown): SmimeError {
   return new SmimeError('malformed-cms', message, cause === undefined ? undefined : { cause });

@@ -13,7 +13,7 @@ import { ownBuffer, webCrypto } from '../../web-crypto';
 import { children, isUniversal, malformed, octets } from './asn1-read';
 import { cbcCiphertextLength, decryptCbc, encryptCbcInto } from './aes-cbc-chunks';
 import { randomBytes, webCryptoView } from './bytes';
-import { concatBytes } from '../../bytes';
+import { concatBytes } from '../../../bytes';
 
 export function decryptionFailed(cause?: unknown): SmimeError {
   return new SmimeError('decryption-failed', 'The message could not be decrypted.', cause === undefined ? undefined : { cause });

@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 
 import { ownBuffer } from '../../web-crypto';
-import { concatBytes } from '../../bytes';
+import { concatBytes } from '../../../bytes';
 import { eccCmsSharedInfo, hkdfSha256, x963Kdf } from './key-derivation';
 
 const hex = (s: string) => new Uint8Array(s.match(/../g)!.map((b) => Number.parseInt(b, 16)));

@@ -6,7 +6,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 
 import { ownBuffer, webCrypto } from '../../web-crypto';
-import { concatBytes } from '../../bytes';
+import { concatBytes } from '../../../bytes';
 
 export type KdfHash = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 

@@ -8,7 +8,7 @@ import { toDer } from '../../asn1/parse-der';
 import type { Identity } from '../../keys/key-operations';
 import { OID } from '../../oids';
 import { digest } from '../../web-crypto';
-import { bytesEqual } from '../../bytes';
+import { bytesEqual } from '../../../bytes';
 
 export type RecipientCandidate =
   | { kind: 'key-transport'; identity: Identity; info: pkijs.KeyTransRecipientInfo }

@@ -10,7 +10,7 @@ import type { SignatureScheme } from '../../keys/key-operations';
 import { OID } from '../../oids';
 import type { HashName } from '../../web-crypto';
 import type { SignerCheck } from '../verify-signed-data';
-import { bytesEqual } from '../../bytes';
+import { bytesEqual } from '../../../bytes';
 import { digestNameOf, isComputableHash, isWeakDigest } from './digest-algorithms';
 import { decodeEncryptionKeyPreference, decodeIssuerAndSerialNumber } from './encryption-key-preference';
 import { octetStringBytes } from './octet-string';

@@ -4,7 +4,7 @@ import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 
 import { toDer } from '../../asn1/parse-der';
-import { toHex } from '../../bytes';
+import { toHex } from '../../../bytes';
 
 const SHORT_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN',

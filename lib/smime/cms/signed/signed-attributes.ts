@@ -6,7 +6,7 @@ import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 
 import { toDer } from '../../asn1/parse-der';
-import { compareBytes } from '../../bytes';
+import { compareBytes } from '../../../bytes';
 
 /** Each attribute type with the value sets of its occurrences (normally one occurrence). */
 export type AttributesByType = Map<string, asn1js.AsnType[][]>;

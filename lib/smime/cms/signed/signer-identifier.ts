@@ -5,7 +5,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
 import { OID } from '../../oids';
-import { bytesEqual, toHex } from '../../bytes';
+import { bytesEqual, toHex } from '../../../bytes';
 import { nameDer, nameToText } from './distinguished-name';
 
 export type SignerIdentifier = { issuer: string; serialNumber: string } | { subjectKeyIdentifier: string };

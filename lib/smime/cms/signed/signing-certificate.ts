@@ -6,7 +6,7 @@ import * as pkijs from 'pkijs';
 
 import { toDer } from '../../asn1/parse-der';
 import { digest } from '../../web-crypto';
-import { bytesEqual } from '../../bytes';
+import { bytesEqual } from '../../../bytes';
 import { digestNameOf, isComputableHash } from './digest-algorithms';
 import { nameDer } from './distinguished-name';
 import { serialHex } from './signer-identifier';
