@@ -64,6 +64,10 @@ export interface SignatureReport {
   /** Signer certificate first, then issuers up to the anchor (when a path was found). */
   chainCertificates: CertificateSummary[];
   revocation: RevocationReport;
+  /** OIDs of the SMIMECapabilities the signer announced, in its order of preference; null when none. */
+  capabilities: string[] | null;
+  /** The certificate the signer asks to be encrypted to (EncryptionKeyPreference), when the message carries it. */
+  encryptionCertificate: CertificateSummary | null;
 }
 
 export type LayerKind = 'clear-signed' | 'opaque-signed' | 'enveloped' | 'auth-enveloped' | 'compressed' | 'certs-only';

@@ -286,6 +286,10 @@ describe('signData output, checked by OpenSSL', () => {
     const check = await verifySignedData(der, { detachedContent: CRLF_TEXT });
     expect(check.signers[0]).toMatchObject({ intact: true, signingTime, encryptionKeyPreference: { issuer: 'CN=intermediate', serialNumber: serialOf(rsa) } });
     expect(check.signers[0]!.capabilities!.map((c) => c.oid)).toEqual([OID.aes256Gcm, OID.aes128Gcm, OID.aes256Cbc, OID.aes192Cbc, OID.aes128Cbc, OID.rsaesOaep]);
+    // The preferred certificate is named, not carried: found only where the caller has it.
+    expect(check.signers[0]!.encryptionCertificate).toBeNull();
+    const withBook = await verifySignedData(der, { detachedContent: CRLF_TEXT, extraCertificates: [certificate(bob), certificate(rsa)] });
+    expect(withBook.signers[0]!.encryptionCertificate?.serialNumber.valueBlock.valueHexView).toEqual(certificate(rsa).serialNumber.valueBlock.valueHexView);
   });
 
   it('Ed25519: OpenSSL finds a valid Ed25519 signature over the signed attributes, with SHA-512 messageDigest', async () => {

@@ -32,6 +32,8 @@ export interface SignerCheck {
   signingTime: Date | null;
   capabilities: SmimeCapability[] | null;
   encryptionKeyPreference: SignerIdentifier | null;
+  /** The certificate the EncryptionKeyPreference names, when the message (or the caller) has it. */
+  encryptionCertificate: pkijs.Certificate | null;
   /** Plain sentences, one per failure; empty when intact. */
   reasons: string[];
 }

@@ -87,6 +87,7 @@ export function fakeReadEngine(certificates: Record<string, pkijs.Certificate>):
           signingTime: new Date('2026-01-02T03:04:05Z'),
           capabilities: null,
           encryptionKeyPreference: null,
+          encryptionCertificate: null,
           reasons: s.reasons ?? [],
         })),
       };

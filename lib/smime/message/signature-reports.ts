@@ -49,6 +49,8 @@ async function signatureReport<Trust>(
       certificate: null,
       chainCertificates: [],
       revocation: { status: 'not-checked' },
+      capabilities: capabilityOids(signer),
+      encryptionCertificate: null,
     };
   }
   const chain = await checkChain(certificate, signer, check, engine, trust);
@@ -74,8 +76,12 @@ async function signatureReport<Trust>(
     certificate: await engine.summarizeCertificate(certificate),
     chainCertificates: await summarize(chain.path, engine),
     revocation: chain.revocation,
+    capabilities: capabilityOids(signer),
+    encryptionCertificate: signer.encryptionCertificate ? await engine.summarizeCertificate(signer.encryptionCertificate) : null,
   };
 }
+
+const capabilityOids = (signer: SignerCheck) => signer.capabilities?.map((capability) => capability.oid) ?? null;
 
 /** The chain check; a coded failure of the validator itself becomes verdict 'unknown' with its message. */
 async function checkChain<Trust>(

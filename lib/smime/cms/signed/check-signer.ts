@@ -15,7 +15,7 @@ import { digestNameOf, isComputableHash, isWeakDigest } from './digest-algorithm
 import { decodeEncryptionKeyPreference, decodeIssuerAndSerialNumber } from './encryption-key-preference';
 import { octetStringBytes } from './octet-string';
 import { type AttributesByType, attributesByType, signedAttributesDer, singleValue } from './signed-attributes';
-import { certificatesMatching, signerIdentifierText, signerReferenceOf } from './signer-identifier';
+import { certificatesMatching, certificatesNamedBy, signerIdentifierText, signerReferenceOf } from './signer-identifier';
 import { signingCertificateMismatch } from './signing-certificate';
 import { decodeSigningTime } from './signing-time';
 import { decodeSmimeCapabilities } from './smime-capabilities';
@@ -101,6 +101,7 @@ export async function checkSigner(signerInfo: pkijs.SignerInfo, context: SignerC
     digestAlgorithm: digestName,
     weakAlgorithm,
     ...optional,
+    encryptionCertificate: optional.encryptionKeyPreference ? (certificatesNamedBy(optional.encryptionKeyPreference, context.certificates)[0] ?? null) : null,
     reasons,
   };
 }

@@ -33,6 +33,20 @@ export function serialHex(serial: Uint8Array): string {
   return toHex(serial.subarray(start));
 }
 
+/** The certificates a SignerIdentifier in text form names (an EncryptionKeyPreference, say). */
+export function certificatesNamedBy(identifier: SignerIdentifier, certificates: pkijs.Certificate[]): pkijs.Certificate[] {
+  if ('subjectKeyIdentifier' in identifier) {
+    return certificates.filter((certificate) => {
+      const ski = subjectKeyIdentifierOf(certificate);
+      return ski !== null && toHex(ski) === identifier.subjectKeyIdentifier;
+    });
+  }
+  return certificates.filter(
+    (certificate) =>
+      serialHex(certificate.serialNumber.valueBlock.valueHexView) === identifier.serialNumber && nameToText(certificate.issuer) === identifier.issuer,
+  );
+}
+
 export function certificatesMatching(reference: SignerReference, certificates: pkijs.Certificate[]): pkijs.Certificate[] {
   if ('subjectKeyIdentifier' in reference) {
     return certificates.filter((certificate) => {
