@@ -1,4 +1,5 @@
 import { MailStoresProvider } from '@/stores/mail-stores-provider';
+import { SecurityStoresProvider } from '@/stores/security-stores-provider';
 
 import { ActionNotice } from './action-notice';
 import { FolderTree } from './folder-tree';
@@ -14,21 +15,23 @@ import { SessionEndedRedirect } from './session-ended-redirect';
 /** The three-pane mail view: folders, message list, reading pane. Server component; the panes are client leaves. */
 export function MailApp({ email }: { email: string }) {
   return (
-    <MailStoresProvider email={email}>
-      <SessionEndedRedirect />
-      <div className="mail-app">
-        <MailHeader email={email} />
-        <ConnectionBanner />
-        <main className="mail-panes">
-          <FolderTree />
-          <MessageList />
-          <ReadingPane />
-        </main>
-        <UndoBar />
-        <ActionNotice />
-      </div>
-      <LiveUpdates />
-      <KeyboardShortcuts />
-    </MailStoresProvider>
+    <SecurityStoresProvider email={email}>
+      <MailStoresProvider email={email}>
+        <SessionEndedRedirect />
+        <div className="mail-app">
+          <MailHeader email={email} />
+          <ConnectionBanner />
+          <main className="mail-panes">
+            <FolderTree />
+            <MessageList />
+            <ReadingPane />
+          </main>
+          <UndoBar />
+          <ActionNotice />
+        </div>
+        <LiveUpdates />
+        <KeyboardShortcuts />
+      </MailStoresProvider>
+    </SecurityStoresProvider>
   );
 }

@@ -1,4 +1,5 @@
 import { ComposeLauncher } from '../compose/compose-launcher';
+import { SettingsButton } from '../settings/settings-button';
 
 import { ShortcutsButton } from './shortcuts-button';
 import { SignOutButton } from './sign-out-button';
@@ -20,6 +21,7 @@ export function MailHeader({ email }: { email: string }) {
         <span className="user-address" title="Signed in as">
           {email}
         </span>
+        <SettingsButton />
         <ShortcutsButton />
         <SignOutButton />
       </div>

@@ -1,0 +1,11 @@
+import type { ComponentType } from 'react';
+
+/** One section of the Settings dialog: a tab and the panel it shows. */
+export interface SettingsTab {
+  id: string;
+  label: string;
+  Panel: ComponentType;
+}
+
+// Sections add themselves here, in the order the tabs appear.
+export const SETTINGS_TABS: SettingsTab[] = [];
