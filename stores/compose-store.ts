@@ -10,6 +10,8 @@ export interface ComposeRequest {
   mode: ComposeMode;
   /** The message replied to or forwarded (absent for 'new'). */
   source?: { folder: string; uid: number };
+  /** The source message was encrypted: the reply or forward starts with Encrypt on. */
+  sourceEncrypted?: boolean;
 }
 
 export interface ComposeState {
