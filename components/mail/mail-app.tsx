@@ -10,6 +10,7 @@ import { ConnectionBanner } from './connection-banner';
 import { KeyboardShortcuts } from './keyboard-shortcuts';
 import { LiveUpdates } from './live-updates';
 import { ReadingPane } from './reading-pane';
+import { IdentityUnlockPrompt } from '../settings/identity-unlock-dialog';
 import { SessionEndedRedirect } from './session-ended-redirect';
 
 /** The three-pane mail view: folders, message list, reading pane. Server component; the panes are client leaves. */
@@ -31,6 +32,7 @@ export function MailApp({ email }: { email: string }) {
         </div>
         <LiveUpdates />
         <KeyboardShortcuts />
+        <IdentityUnlockPrompt />
       </MailStoresProvider>
     </SecurityStoresProvider>
   );
