@@ -3,13 +3,13 @@
 import { useMemo } from 'react';
 
 import { chainVerdictText, formatDate, revocationText, securityDetails } from '@/lib/reading/security-details';
-import type { MessageReport } from '@/lib/smime';
+import type { CertificateSummary, MessageReport } from '@/lib/smime';
 import type { ReaderSecurity } from '@/stores/reader-store';
 
 import { ModalDialog } from './modal-dialog';
 import { SecurityCertificate } from './security-certificate';
 
-const chainLabel = (index: number, length: number) => (index === 0 ? 'Signer certificate' : index === length - 1 ? 'Root certificate' : 'Intermediate certificate');
+const chainLabel = (index: number, c: CertificateSummary) => (index === 0 ? 'Signer certificate' : c.selfSigned ? 'Root certificate' : 'Issuer certificate');
 
 /** Every signer and every certificate of its chain, and the certificates that opened the message. */
 export function SecurityDetailsDialog({
@@ -62,7 +62,7 @@ export function SecurityDetailsDialog({
               </ul>
             )}
             {s.chain.map((c, j) => (
-              <SecurityCertificate key={c.sha256} certificate={c} label={chainLabel(j, s.chain.length)} />
+              <SecurityCertificate key={c.sha256} certificate={c} label={chainLabel(j, c)} />
             ))}
           </section>
         ))}
