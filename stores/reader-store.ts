@@ -3,6 +3,11 @@ import { createStore } from 'zustand/vanilla';
 import { ApiRequestError, api, errorMessage } from '@/lib/api/client';
 import type { MessageStructure } from '@/lib/api/types';
 import { parseMessage } from '@/lib/mail/parse-message';
+import { trackDecryptingIdentities } from '@/lib/reading/decrypting-identities';
+import { isKeystoreLocked, unlockFunction } from '@/lib/reading/keystore-lock';
+import { type ReadProblem, type SecurityBannerModel, securityBanner } from '@/lib/reading/security-banner';
+import { isSmimeMessage, messageContentType, smimeLabel } from '@/lib/reading/smime-label';
+import { type CertificateSummary, type Identity, type MessageReport, type TrustSettings, isSmimeError, readMessage, summarizeCertificate } from '@/lib/smime';
 import {
   LARGE_MESSAGE_BYTES,
   type ReaderAttachment,
@@ -13,6 +18,37 @@ import {
   readPartByPart,
   readPartial,
 } from '@/lib/mail/partial-message';
+
+import type { CertificateSource, IdentitySource, TrustSource } from './security-contracts';
+
+/** What the reader knows about the open message's S/MIME protection (null for plain mail). */
+export interface ReaderSecurity {
+  /** lib/smime's report; null when reading failed before one existed (see problem). */
+  report: MessageReport | null;
+  /** What the banner says, from the report alone (lib/reading/security-banner.ts). */
+  banner: SecurityBannerModel | null;
+  /** Your certificates whose keys opened the message. */
+  decryptedFor: CertificateSummary[];
+  problem: ReadProblem | null;
+  /** From harvesting the verified signers' certificates into the address book. */
+  keyChangeWarnings: { address: string; message: string }[];
+  /** The message was encrypted (opened or not): a reply or forward starts encrypted. */
+  encrypted: boolean;
+  /** A fresh check ("Check certificate now") is running. */
+  checking: boolean;
+}
+
+/** The security stores the reader reads with; absent until they are wired (then: no keys, no trust anchors). */
+export interface ReaderSmimeDeps {
+  identities: IdentitySource;
+  trust: TrustSource;
+  certificates: CertificateSource;
+  /** lib/smime's readMessage; tests may inject another. */
+  read?: typeof readMessage;
+}
+
+/** Without a trust store nothing is trusted and nothing is fetched: signatures still verify, as "not trusted". */
+const NO_TRUST: TrustSettings = { anchors: [], fetcher: null, revocation: 'off' };
 
 export interface ReaderState {
   folder: string | null;
@@ -34,6 +70,14 @@ export interface ReaderState {
   loadAttachment: (attachment: ReaderAttachment) => Promise<Uint8Array>;
   allowRemoteImages: () => void;
   close: () => void;
+  /** S/MIME state of the open message; null for plain mail. */
+  security: ReaderSecurity | null;
+  /** Asks the keystore to unlock (when it can) and reads the open message again. */
+  unlock: () => Promise<void>;
+  /** Reads the open message again with fresh revocation answers ("Check certificate now"). */
+  checkCertificatesNow: () => Promise<void>;
+  /** Whether the message at folder/uid, if open, was encrypted: reply and forward pass it as ComposeRequest.sourceEncrypted. */
+  isEncrypted: (folder: string, uid: number) => boolean;
 }
 
 interface Deps {
@@ -41,6 +85,7 @@ interface Deps {
   fetchStructure?: (folder: string, uid: number) => Promise<MessageStructure>;
   fetchPart?: (folder: string, uid: number, part: string, max?: number) => Promise<Uint8Array>;
   onSessionEnded?: () => void;
+  smime?: ReaderSmimeDeps;
 }
 
 /**
@@ -53,16 +98,101 @@ export function createReaderStore({
   fetchStructure = api.messageStructure,
   fetchPart = api.messagePart,
   onSessionEnded = () => {},
+  smime,
 }: Deps = {}) {
   // Decoded attachment bytes of the open message, by part number; dropped when another opens.
   let fetched = new Map<string, Promise<Uint8Array>>();
+  // The open S/MIME message's raw bytes, to read it again after an unlock or for a fresh check.
+  let openRaw: Uint8Array | null = null;
+
+  interface Loaded {
+    message: ReaderMessage;
+    security: ReaderSecurity | null;
+    /** The raw bytes of an S/MIME message, kept while it is open. */
+    raw: Uint8Array | null;
+  }
+
+  /** The user's identities for decrypting; a locked keystore or a failing one is a problem, not an exception. */
+  const readingIdentities = async (): Promise<{ identities: Identity[]; problem: ReadProblem | null }> => {
+    if (!smime) return { identities: [], problem: { code: 'no-identities' } };
+    try {
+      const identities = await smime.identities.identitiesForReading();
+      return { identities, problem: identities.length ? null : { code: 'no-identities' } };
+    } catch (e) {
+      if (isKeystoreLocked(e)) return { identities: [], problem: { code: 'keystore-locked', canUnlock: unlockFunction(smime.identities) !== null } };
+      throw e;
+    }
+  };
+
+  /**
+   * An S/MIME message: every layer from the MIME root inwards is opened and checked by lib/smime
+   * (never a part found deeper: lib/smime refuses those), then the plaintext is parsed as usual.
+   */
+  const readProtected = async (raw: Uint8Array, fresh: boolean): Promise<Loaded> => {
+    const outer = await parseMessage(raw);
+    const from = outer.from?.address || null;
+    const security: ReaderSecurity = { report: null, banner: null, decryptedFor: [], problem: null, keyChangeWarnings: [], encrypted: false, checking: false };
+    let result;
+    let keys: { identities: Identity[]; problem: ReadProblem | null };
+    try {
+      keys = await readingIdentities();
+      const trust = smime ? await smime.trust.trustSettings(fresh ? { fresh: true } : undefined) : NO_TRUST;
+      const tracker = trackDecryptingIdentities(keys.identities);
+      const read = smime?.read ?? readMessage;
+      result = await read(raw, { identities: tracker.identities, trust, knownCertificates: smime?.certificates.knownCertificates() ?? [] });
+      security.decryptedFor = result.report.encrypted ? await Promise.all(tracker.used().slice(-1).map((i) => summarizeCertificate(i.certificate))) : [];
+    } catch (e) {
+      // The message's own headers still show; the body stays hidden, the banner says why.
+      security.problem = { code: 'read-failed', message: readFailure(e) };
+      security.encrypted = isEncryptedLabel(raw);
+      security.banner = securityBanner({ report: null, decryptedFor: [], problem: security.problem, keyChangeWarnings: [], from });
+      return { message: headersOnly(outer), security, raw };
+    }
+    const report = result.report;
+    security.report = report;
+    security.encrypted = report.encrypted;
+    // A key problem only matters when an envelope could not be opened.
+    const envelopeFailed = report.layers.some((l) => (l.kind === 'enveloped' || l.kind === 'auth-enveloped') && l.errors.length > 0);
+    security.problem = envelopeFailed ? keys.problem : null;
+    if (smime && report.signed && report.signatures.every((s) => s.intact)) {
+      try {
+        security.keyChangeWarnings = (await smime.certificates.harvest(result, from)).keyChangeWarnings;
+      } catch {
+        // The address book failing does not make the message less readable.
+      }
+    }
+    security.banner = securityBanner({ report, decryptedFor: security.decryptedFor, problem: security.problem, keyChangeWarnings: security.keyChangeWarnings, from });
+    // Layers that could not be opened leave an S/MIME entity as the "plaintext": show only the headers.
+    if (isSmimeMessage(result.plaintext) && report.layers.length > 0) return { message: headersOnly(outer), security, raw };
+    return { message: fromParsed(await parseMessage(result.plaintext)), security, raw };
+  };
+
+  const fromRaw = async (raw: Uint8Array): Promise<Loaded> =>
+    isSmimeMessage(raw) ? readProtected(raw, false) : { message: fromParsed(await parseMessage(raw)), security: null, raw: null };
 
   return createStore<ReaderState>()((set, get) => {
-    const load = async (folder: string, uid: number, hint: { size?: number }): Promise<ReaderMessage> => {
-      if (hint.size !== undefined && hint.size <= LARGE_MESSAGE_BYTES) return fromParsed(await parseMessage(await fetchSource(folder, uid)));
+    const load = async (folder: string, uid: number, hint: { size?: number }): Promise<Loaded> => {
+      if (hint.size !== undefined && hint.size <= LARGE_MESSAGE_BYTES) return fromRaw(await fetchSource(folder, uid));
       const structure = await fetchStructure(folder, uid);
-      if (!readPartByPart(structure)) return fromParsed(await parseMessage(await fetchSource(folder, uid)));
-      return readPartial(structure, (section, max) => fetchPart(folder, uid, section, max));
+      // S/MIME roots are never read part by part (needsWholeMessage): signatures cover the exact bytes.
+      if (!readPartByPart(structure)) return fromRaw(await fetchSource(folder, uid));
+      return { message: await readPartial(structure, (section, max) => fetchPart(folder, uid, section, max)), security: null, raw: null };
+    };
+
+    /** Reads the open S/MIME message again (after an unlock, or with fresh revocation answers). */
+    const reread = async (fresh: boolean) => {
+      const { folder, uid, security } = get();
+      const raw = openRaw;
+      if (!raw || !security || folder === null || uid === null) return;
+      set({ security: { ...security, checking: true } });
+      const still = () => get().folder === folder && get().uid === uid && openRaw === raw;
+      try {
+        const loaded = await readProtected(raw, fresh);
+        if (still()) set({ message: loaded.message, security: loaded.security });
+      } catch (e) {
+        const now = get().security;
+        if (still() && now) set({ security: { ...now, checking: false, problem: { code: 'read-failed', message: readFailure(e) } } });
+      }
     };
 
     const fetchAttachment = (a: ReaderAttachment): Promise<Uint8Array> => {
@@ -106,17 +236,20 @@ export function createReaderStore({
       error: null,
       remoteImagesAllowed: false,
       fullWindow: false,
+      security: null,
       setFullWindow(fullWindow) {
         set({ fullWindow: fullWindow && get().uid !== null });
       },
       async open(folder, uid, hint = {}) {
         fetched = new Map();
-        set({ folder, uid, message: null, status: 'loading', error: null, remoteImagesAllowed: false });
+        openRaw = null;
+        set({ folder, uid, message: null, status: 'loading', error: null, remoteImagesAllowed: false, security: null });
         const current = () => get().folder === folder && get().uid === uid;
         try {
-          const message = await load(folder, uid, hint);
+          const { message, security, raw } = await load(folder, uid, hint);
           if (!current()) return null;
-          set({ message, status: 'ready' });
+          openRaw = raw;
+          set({ message, security, status: 'ready' });
           if (message.partial) void fillInlineImages(folder, uid, message);
           return message;
         } catch (e) {
@@ -132,14 +265,52 @@ export function createReaderStore({
         });
       },
       allowRemoteImages() {
+        // Decrypted mail never loads remote content: a fetch would tell the sender (or anyone who
+        // altered the ciphertext, EFAIL) that and when it was opened.
+        if (get().security?.encrypted) return;
         set({ remoteImagesAllowed: true });
       },
       close() {
         fetched = new Map();
-        set({ folder: null, uid: null, message: null, status: 'idle', error: null, remoteImagesAllowed: false, fullWindow: false });
+        openRaw = null;
+        set({ folder: null, uid: null, message: null, status: 'idle', error: null, remoteImagesAllowed: false, fullWindow: false, security: null });
+      },
+      async unlock() {
+        const unlockKeystore = unlockFunction(smime?.identities);
+        if (!unlockKeystore) return;
+        try {
+          await unlockKeystore();
+        } catch {
+          // A cancelled or wrong passphrase: the message stays locked and the banner says so.
+          return;
+        }
+        await reread(false);
+      },
+      async checkCertificatesNow() {
+        await reread(true);
+      },
+      isEncrypted(folder, uid) {
+        const { folder: openFolder, uid: openUid, security } = get();
+        return openFolder === folder && openUid === uid && (security?.encrypted ?? false);
       },
     };
   });
+}
+
+/** Coded errors carry a sentence for the user; anything else gets a fixed one (never an internal message). */
+function readFailure(e: unknown): string {
+  if (isSmimeError(e)) return e.message;
+  return errorMessage(e, 'your keys or trust settings could not be read. Try again.');
+}
+
+/** A message shown by its headers alone: its protected content could not be opened. */
+function headersOnly(outer: Awaited<ReturnType<typeof parseMessage>>): ReaderMessage {
+  return fromParsed({ ...outer, text: '', html: null, attachments: [] });
+}
+
+/** The outer label says encrypted (for a message lib/smime could not read at all). */
+function isEncryptedLabel(raw: Uint8Array): boolean {
+  return smimeLabel(messageContentType(raw)) === 'encrypted';
 }
 
 export type ReaderStore = ReturnType<typeof createReaderStore>;

@@ -13,17 +13,23 @@ const INLINE_IMAGE = /^image\/(png|gif|jpeg|webp)$/i;
 /**
  * The message body in a sandboxed frame: no scripts (no allow-scripts), its own unique origin (no
  * allow-same-origin), a CSP that blocks every network load unless the user allowed remote images.
- * Links may open in a new tab, outside the sandbox.
+ * Links may open in a new tab, outside the sandbox. Decrypted mail never loads remote content,
+ * whatever was asked: a fetch would tell the sender, or whoever altered the ciphertext (EFAIL),
+ * that and when it was opened, and could carry the plaintext out.
  */
 export function MessageBody({
   message,
-  allowRemoteImages,
+  allowRemoteImages: asked,
+  decrypted = false,
   onBlockedRemote,
 }: {
   message: ReaderMessage;
   allowRemoteImages: boolean;
+  /** The message was encrypted: the sanitizer and the frame's CSP stay blocking. */
+  decrypted?: boolean;
   onBlockedRemote: (count: number) => void;
 }) {
+  const allowRemoteImages = asked && !decrypted;
   const { doc, blocked } = useMemo(() => {
     if (message.html === null) return { doc: messageDocument(textAsHtml(message.text ?? ''), { allowRemoteImages: false }), blocked: 0 };
     const cidUrls = new Map(

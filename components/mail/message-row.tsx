@@ -3,6 +3,7 @@ import type { CSSProperties, DragEvent, MouseEvent } from 'react';
 import type { MessageSummary } from '@/lib/api/types';
 
 import { Icon } from './icons';
+import { SecurityMark } from './security-marks';
 
 const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -104,6 +105,7 @@ export function MessageRow({ message: m, selected, focused = false, position, se
               <Icon name="flag" />
             </span>
           )}
+          <SecurityMark security={m.security ?? null} />
           {m.hasAttachment && (
             <span className="mark" role="img" aria-label="Has attachment" title="Has attachment">
               <Icon name="attachment" />

@@ -10,6 +10,7 @@ import { AttachmentList } from './attachment-list';
 import { MessageBody } from './message-body';
 import { MessageNotices } from './message-notices';
 import { MessageToolbar } from './message-toolbar';
+import { SecurityBanner } from './security-banner';
 import { useFullWindowKeys } from './use-full-window-keys';
 
 const formatAddress = (a: MailAddress) => (a.name ? `${a.name} <${a.address}>` : a.address);
@@ -28,6 +29,7 @@ export function ReadingPane() {
   const loadAttachment = useReader((s) => s.loadAttachment);
   const fullWindow = useReader((s) => s.fullWindow);
   const setFullWindow = useReader((s) => s.setFullWindow);
+  const encrypted = useReader((s) => s.security?.encrypted ?? false);
   const openMessage = useOpenMessage();
   const [blocked, setBlocked] = useState(0);
   const fullRegion = useRef<HTMLDivElement>(null);
@@ -90,8 +92,15 @@ export function ReadingPane() {
             )}
           </dl>
         </header>
+        <SecurityBanner />
         <MessageNotices notices={message.notices} />
-        {blocked > 0 && !remoteAllowed && (
+        {blocked > 0 && encrypted && (
+          <div className="remote-notice" role="status">
+            Remote images and other remote content are never loaded for encrypted messages: loading them could tell the sender, or
+            someone who altered the message, that you opened it.
+          </div>
+        )}
+        {blocked > 0 && !encrypted && !remoteAllowed && (
           <div className="remote-notice" role="status">
             Remote images in this message were blocked to protect your privacy.{' '}
             <button type="button" onClick={allowRemote}>
@@ -100,7 +109,7 @@ export function ReadingPane() {
           </div>
         )}
         <AttachmentList attachments={files} load={loadAttachment} />
-        <MessageBody message={message} allowRemoteImages={remoteAllowed} onBlockedRemote={setBlocked} />
+        <MessageBody message={message} allowRemoteImages={remoteAllowed} decrypted={encrypted} onBlockedRemote={setBlocked} />
       </article>
     </div>
   );

@@ -86,6 +86,8 @@ export interface MessageSummary {
   seen: boolean;
   flagged: boolean;
   hasAttachment: boolean;
+  /** S/MIME from the top-level Content-Type alone (server/imap/messages.ts): nothing is decrypted for the list. Absent from older rows. */
+  security?: 'signed' | 'encrypted' | null;
   /** In the conversation view: the thread this row stands for (the row is its newest message). */
   thread?: ThreadSummary;
 }

@@ -1,7 +1,7 @@
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
 import { describe, expect, it } from 'vitest';
 
-import { MAX_SUBJECT_CHARS, hasAttachment, toSummary } from './messages';
+import { MAX_SUBJECT_CHARS, hasAttachment, securityMark, toSummary } from './messages';
 
 describe('hasAttachment', () => {
   const leaf = (type: string, extra: Partial<MessageStructureObject> = {}) => ({ type, part: '1', ...extra }) as MessageStructureObject;
@@ -54,5 +54,40 @@ describe('toSummary', () => {
     for (let i = 0; i < 100; i++) node = { type: 'multipart/mixed', part: '1', childNodes: [node] } as MessageStructureObject;
     const deep = { seq: 2, uid: 6, envelope: { subject: 'Grüße', from: [{}] }, bodyStructure: node } as unknown as FetchMessageObject;
     expect(toSummary(deep)).toMatchObject({ subject: 'Grüße', from: { name: '', address: '' }, hasAttachment: false });
+  });
+});
+
+describe('securityMark (list marks from BODYSTRUCTURE alone)', () => {
+  const node = (type: string, parameters: Record<string, string> = {}, extra: Partial<MessageStructureObject> = {}) =>
+    ({ type, part: '', parameters, ...extra }) as MessageStructureObject;
+
+  it('marks clear-signed and opaque-signed mail as signed', () => {
+    expect(securityMark(node('multipart/signed', { protocol: 'application/pkcs7-signature', micalg: 'sha-256' }))).toBe('signed');
+    expect(securityMark(node('multipart/signed', { protocol: 'application/x-pkcs7-signature' }))).toBe('signed');
+    expect(securityMark(node('application/pkcs7-mime', { 'smime-type': 'signed-data', name: 'smime.p7m' }))).toBe('signed');
+    // No protocol parameter, but the second part is the signature (lib/smime reads these too).
+    expect(securityMark(node('multipart/signed', {}, { childNodes: [node('text/plain'), node('application/pkcs7-signature')] }))).toBe('signed');
+  });
+
+  it('marks enveloped, authEnveloped, unknown smime-type and octet-stream .p7m as encrypted', () => {
+    expect(securityMark(node('application/pkcs7-mime', { 'smime-type': 'enveloped-data' }))).toBe('encrypted');
+    expect(securityMark(node('application/pkcs7-mime', { 'smime-type': 'authEnveloped-data' }))).toBe('encrypted');
+    expect(securityMark(node('application/x-pkcs7-mime', {}))).toBe('encrypted');
+    expect(securityMark(node('application/octet-stream', {}, { dispositionParameters: { filename: 'smime.p7m' } }))).toBe('encrypted');
+  });
+
+  it('leaves plain mail, PGP/MIME, certificate bundles and a signed part inside a mixed message unmarked', () => {
+    expect(securityMark(undefined)).toBeNull();
+    expect(securityMark(node('text/plain'))).toBeNull();
+    expect(securityMark(node('multipart/signed', { protocol: 'application/pgp-signature' }))).toBeNull();
+    expect(securityMark(node('application/pkcs7-mime', { 'smime-type': 'certs-only' }))).toBeNull();
+    const mixed = node('multipart/mixed', {}, { childNodes: [node('text/plain'), node('multipart/signed', { protocol: 'application/pkcs7-signature' })] });
+    expect(securityMark(mixed)).toBeNull();
+  });
+
+  it('puts the mark on the list row', () => {
+    const m = { uid: 9, bodyStructure: node('application/pkcs7-mime', { 'smime-type': 'enveloped-data' }) } as unknown as FetchMessageObject;
+    expect(toSummary(m).security).toBe('encrypted');
+    expect(toSummary({ uid: 10 } as unknown as FetchMessageObject).security).toBeNull();
   });
 });

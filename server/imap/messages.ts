@@ -4,6 +4,7 @@ import type { FetchMessageObject, ImapFlow, MessageAddressObject, MessageStructu
 
 import type { MailAddress, MessageListQuery, MessageSummaries, MessageSummary, MessageWindow } from '@/lib/api/types';
 import { DEFAULT_LIST_QUERY } from '@/lib/mail/list-query';
+import { smimeLabel } from '@/lib/reading/smime-label';
 
 import type { Session } from '../session/session-store';
 import { uidSet } from './list-criteria';
@@ -40,6 +41,20 @@ export function hasAttachment(node: MessageStructureObject | undefined, depth = 
   return named && !node.type.startsWith('multipart/') && node.disposition !== 'inline';
 }
 
+/**
+ * The list's S/MIME mark from BODYSTRUCTURE's top-level type and its smime-type/protocol
+ * parameters (imapflow lower-cases types and parameter names): no body is fetched or decrypted.
+ */
+export function securityMark(node: MessageStructureObject | undefined): MessageSummary['security'] {
+  if (!node?.type) return null;
+  return smimeLabel({
+    type: node.type,
+    params: node.parameters ?? {},
+    filename: node.dispositionParameters?.filename,
+    secondPartType: node.childNodes?.[1]?.type,
+  });
+}
+
 const validDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
 
 export function toSummary(m: FetchMessageObject): MessageSummary {
@@ -56,6 +71,7 @@ export function toSummary(m: FetchMessageObject): MessageSummary {
     seen: m.flags?.has('\\Seen') ?? false,
     flagged: m.flags?.has('\\Flagged') ?? false,
     hasAttachment: hasAttachment(m.bodyStructure),
+    security: securityMark(m.bodyStructure),
   };
 }
 
