@@ -1,6 +1,9 @@
 'use client';
 
 import { type ReactNode, createContext, useContext, useState } from 'react';
+import { useStore } from 'zustand';
+
+import { type CertbookState, type CertbookStore, createCertbookStore } from './certbook-store';
 
 // The browser-side security state: the user's keys (IndexedDB), trust settings and the
 // certificate address book. One set per signed-in page, outside the mail stores so that the
@@ -9,6 +12,8 @@ import { type ReactNode, createContext, useContext, useState } from 'react';
 export interface SecurityStores {
   /** Where each store's creation is wired; see stores/security-contracts.ts for what they provide. */
   readonly created: true;
+  /** The certificate address book (CertificateSource): certbook.getState().recipientCertificates(...), .harvest(...). */
+  certbook: CertbookStore;
 }
 
 const SecurityStoresContext = createContext<SecurityStores | null>(null);
@@ -16,7 +21,10 @@ const SecurityStoresContext = createContext<SecurityStores | null>(null);
 export function SecurityStoresProvider({ email, children }: { email: string; children: ReactNode }) {
   const [stores] = useState<SecurityStores>(() => {
     void email;
-    return { created: true };
+    return {
+      created: true,
+      certbook: createCertbookStore(),
+    };
   });
   return <SecurityStoresContext.Provider value={stores}>{children}</SecurityStoresContext.Provider>;
 }
@@ -25,4 +33,8 @@ export function useSecurityStores(): SecurityStores {
   const stores = useContext(SecurityStoresContext);
   if (!stores) throw new Error('SecurityStoresProvider is missing');
   return stores;
+}
+
+export function useCertbook<T>(selector: (s: CertbookState) => T): T {
+  return useStore(useSecurityStores().certbook, selector);
 }
