@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 
+import { CertificatesPanel } from './certificates-panel';
+
 /** One section of the Settings dialog: a tab and the panel it shows. */
 export interface SettingsTab {
   id: string;
@@ -8,4 +10,6 @@ export interface SettingsTab {
 }
 
 // Sections add themselves here, in the order the tabs appear.
-export const SETTINGS_TABS: SettingsTab[] = [];
+export const SETTINGS_TABS: SettingsTab[] = [
+  { id: 'certificates', label: 'Contacts\' certificates', Panel: CertificatesPanel },
+];
