@@ -44,4 +44,6 @@ export const ERROR_RESPONSES: Readonly<Record<ApiErrorCode, { status: number; me
   'pki-fetch-too-large': { status: 502, message: 'The revocation or certificate server answered with too much data.' },
   'pki-fetch-timeout': { status: 504, message: 'The revocation or certificate server did not answer in time.' },
   'pki-fetch-rate-limited': { status: 429, message: 'Too many revocation checks in a short time. Try again in a minute.' },
+  'certbook-full': { status: 409, message: 'Your certificate address book is full (at most 2,000 certificates). Delete some and try again.' },
+  'certbook-entry-too-large': { status: 413, message: 'That certificate is too large to keep in the address book (at most 64 kB).' },
 };

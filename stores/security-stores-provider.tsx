@@ -4,6 +4,7 @@ import { type ReactNode, createContext, useContext, useState } from 'react';
 import { useStore } from 'zustand';
 
 import { type IdentityState, type IdentityStore, createIdentityStore } from './identity-store';
+import { type CertbookState, type CertbookStore, createCertbookStore } from './certbook-store';
 
 // The browser-side security state: the user's keys (IndexedDB), trust settings and the
 // certificate address book. One set per signed-in page, outside the mail stores so that the
@@ -14,6 +15,8 @@ export interface SecurityStores {
   readonly created: true;
   /** The user's keys: list, lock, choices per address; the IdentitySource (stores/identity-store.ts). */
   identities: IdentityStore;
+  /** The certificate address book (CertificateSource): certbook.getState().recipientCertificates(...), .harvest(...). */
+  certbook: CertbookStore;
 }
 
 const SecurityStoresContext = createContext<SecurityStores | null>(null);
@@ -24,6 +27,7 @@ export function SecurityStoresProvider({ email, children }: { email: string; chi
     return {
       created: true,
       identities: createIdentityStore({ email }),
+      certbook: createCertbookStore(),
     };
   });
   return <SecurityStoresContext.Provider value={stores}>{children}</SecurityStoresContext.Provider>;
@@ -37,4 +41,8 @@ export function useSecurityStores(): SecurityStores {
 
 export function useIdentities<T>(selector: (state: IdentityState) => T): T {
   return useStore(useSecurityStores().identities, selector);
+}
+
+export function useCertbook<T>(selector: (s: CertbookState) => T): T {
+  return useStore(useSecurityStores().certbook, selector);
 }

@@ -11,6 +11,7 @@ import { decodeDirectoryAnswer } from './directory-answer';
 import type {
   ApiError,
   ApiErrorCode,
+  CertbookListing,
   ContactSuggestions,
   CopyResult,
   DirectoryCertificatesAnswer,
@@ -216,6 +217,13 @@ export const api = {
     decodeDirectoryAnswer(
       await request<DirectoryCertificatesAnswer>('/api/certificates/directory', { method: 'POST', body: JSON.stringify({ emails }) }),
     ),
+  /** The certificate address book's stored entries, unparsed: read them with lib/certbook decodeBook. */
+  certbook: () => request<CertbookListing>('/api/certificates/book'),
+  /** Stores an entry (lib/certbook encodeEntry), replacing the one with the same fingerprint. */
+  putCertbookEntry: (fingerprint: string, entry: string) =>
+    request<{ replaced: number }>('/api/certificates/book', { method: 'POST', body: JSON.stringify({ fingerprint, entry }) }),
+  deleteCertbookEntry: (fingerprint: string) =>
+    request<{ deleted: number }>(`/api/certificates/book?${new URLSearchParams({ fingerprint })}`, { method: 'DELETE' }),
 };
 
 export type Api = typeof api;

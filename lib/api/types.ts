@@ -26,7 +26,9 @@ export type ApiErrorCode =
   | 'pki-fetch-failed'
   | 'pki-fetch-too-large'
   | 'pki-fetch-timeout'
-  | 'pki-fetch-rate-limited';
+  | 'pki-fetch-rate-limited'
+  | 'certbook-full'
+  | 'certbook-entry-too-large';
 
 export interface ApiError {
   /** `requestId` comes only with 'internal': it names the server log entry for a support call. */
@@ -288,4 +290,18 @@ export interface DirectoryCertificateResult {
 /** POST /api/certificates/directory: one result per address asked, in that order. */
 export interface DirectoryCertificatesAnswer {
   results: DirectoryCertificateResult[];
+}
+
+/** One entry of the certificate address book as the server stores it: opaque text under its fingerprint. */
+export interface StoredCertbookEntry {
+  /** Lower-case hex SHA-256 of the entry's certificate (the browser checks it). */
+  fingerprint: string;
+  /** The browser's entry (lib/certbook), never interpreted by the server. */
+  entry: string;
+}
+
+/** GET /api/certificates/book: the entries, and how many stored messages were not readable entries. */
+export interface CertbookListing {
+  entries: StoredCertbookEntry[];
+  skipped: number;
 }

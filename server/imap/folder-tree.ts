@@ -2,6 +2,8 @@ import 'server-only';
 
 import type { Folder, SpecialUse } from '@/lib/api/types';
 
+import { isCertbookFolderPath } from '../certbook/certbook-folder';
+
 // Turns the server's LIST answer into the folder pane's order: a flat list in tree order with a
 // depth per folder. Top level: the special-use folders first, in the order Inbox, Drafts, Sent,
 // Archive, Junk, Trash, then the others alphabetically; children follow their parent,
@@ -49,6 +51,8 @@ export function buildFolderTree(listed: readonly ListedMailbox[]): Folder[] {
   for (const m of listed) {
     const f = flags(m);
     if (f.has('\\nonexistent') || nodes.has(m.path)) continue;
+    // The certificate address book's folder is the app's storage, not mail (server/certbook).
+    if (isCertbookFolderPath(m.path, m.delimiter)) continue;
     const isInbox = m.path.toUpperCase() === 'INBOX';
     let specialUse: SpecialUse | null = isInbox ? 'inbox' : (SPECIAL_USE_ATTRIBUTES[(m.specialUse ?? '').toLowerCase()] ?? null);
     // Only the first folder of each kind is special; a second "\Sent" is an ordinary folder.
