@@ -28,6 +28,7 @@ import type {
   MoveTarget,
   PkiRelayRequest,
   SavedDraft,
+  SecurityConfigAnswer,
   SendResult,
   SessionInfo,
 } from './types';
@@ -216,6 +217,8 @@ export const api = {
     decodeDirectoryAnswer(
       await request<DirectoryCertificatesAnswer>('/api/certificates/directory', { method: 'POST', body: JSON.stringify({ emails }) }),
     ),
+  /** The administrator's S/MIME policy and the organisation's roots (base64 DER), unchecked: lib/policy and lib/trust read them. */
+  security: () => request<SecurityConfigAnswer>('/api/security'),
 };
 
 export type Api = typeof api;
