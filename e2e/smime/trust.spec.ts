@@ -6,13 +6,22 @@ import path from 'node:path';
 
 import { type Page, expect, test } from '@playwright/test';
 
-import { pkiManifest, stack } from '../../tests/support/stack';
 import { signIn } from '../support/login';
 
 // Settings → Trust and Settings → Policy against the test stack: the organisation's root is the
 // demo PKI's (SEALPOST_TRUST_ANCHORS), the policy is the one scripts/stack/stack.mjs wrote.
 
-const pki = pkiManifest();
+// Playwright loads specs as CommonJS, which cannot import scripts/stack/*.mjs: ask Node where the
+// instance keeps its state (SEALPOST_STACK_STATE_DIR and the instance name apply as for the stack).
+const stateDir = execFileSync(
+  process.execPath,
+  ['--input-type=module', '-e', `import { resolveInstance } from './scripts/stack/instance.mjs'; process.stdout.write(resolveInstance(process.env.SEALPOST_STACK_INSTANCE ?? 'test').stateDir);`],
+  { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' },
+);
+const pki = JSON.parse(fs.readFileSync(path.join(stateDir, 'pki', 'manifest.json'), 'utf8')) as {
+  root: { certDer: string };
+  users: Record<string, { certDer: string }>;
+};
 
 /** A fresh self-signed CA certificate (PEM) with a unique name, made by the machine's OpenSSL. */
 function makeRoot(name: string): { pem: Buffer; sha256: string } {
@@ -94,12 +103,12 @@ test("a person's certificate is refused as a root, with the reason", async ({ pa
 });
 
 test('the Policy tab shows the configured policy in words', async ({ page }) => {
-  const policy = JSON.parse(fs.readFileSync(path.join(stack.stateDir, 'policy.json'), 'utf8')) as { allowedSendCiphers: string[]; minRsaBits: number };
+  const policy = JSON.parse(fs.readFileSync(path.join(stateDir, 'policy.json'), 'utf8')) as { allowedSendCiphers: string[]; minRsaBits: number };
   await signIn(page, 'bob');
   const panel = await openSettings(page, 'Policy');
   const list = panel.getByRole('definition').filter({ hasText: /./ });
   await expect(list).toHaveCount(9);
-  const meaning = (topic: string) => panel.getByRole('term').filter({ hasText: topic }).locator('xpath=following-sibling::dd');
+  const meaning = (topic: string) => panel.getByRole('term').filter({ hasText: new RegExp(`^${topic}$`) }).locator('xpath=following-sibling::dd');
   await expect(meaning('Encryption ciphers for sending')).toHaveText(`${policy.allowedSendCiphers.map((c) => c.toUpperCase()).join(', ')}.`);
   await expect(meaning('Smallest RSA key')).toHaveText(`${policy.minRsaBits} bits, for signers and recipients alike.`);
   await expect(meaning('Signing')).toHaveText('Signing each message is your choice.');
