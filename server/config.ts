@@ -4,6 +4,9 @@ import fs from 'node:fs';
 
 import { z } from 'zod';
 
+import { PolicyError, parseSecurityPolicy } from '@/lib/policy/parse-security-policy';
+import { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from '@/lib/policy/security-policy';
+
 import { type AllowList, parseAllowList } from './pki/address-policy';
 
 // The app's only reader of process.env: read once, validated, and a bad value stops the server
@@ -44,6 +47,28 @@ const certificateFile = required.superRefine((p, ctx) => {
   }
 });
 
+/** The administrator's S/MIME policy: a JSON file of settings, read and checked strictly (lib/policy). */
+const policyFile = required.transform((p, ctx): SecurityPolicy => {
+  if (!isFile(p)) {
+    ctx.addIssue({ code: 'custom', message: 'must name an existing JSON file' });
+    return z.NEVER;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(p, 'utf8'));
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `is not JSON: ${(err as Error).message}` });
+    return z.NEVER;
+  }
+  try {
+    return parseSecurityPolicy(json);
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    ctx.addIssue({ code: 'custom', message: `is not a valid policy: ${err.message}` });
+    return z.NEVER;
+  }
+});
+
 const schema = z.object({
   SEALPOST_IMAP_HOST: host,
   SEALPOST_IMAP_PORT: port,
@@ -76,6 +101,7 @@ const schema = z.object({
   }).optional(),
   SEALPOST_PKI_FETCH_MAX_BYTES: integer(1024, 100 * 1024 * 1024, 'must be a number of bytes, 1024-104857600').default(10 * 1024 * 1024),
   SEALPOST_PKI_FETCH_TIMEOUT_MS: milliseconds.default(10_000),
+  SEALPOST_POLICY_FILE: policyFile.optional(),
 }).superRefine((e, ctx) => {
   // A bind DN without its password (or the reverse) is a half-done edit, not an anonymous bind.
   if (Boolean(e.SEALPOST_LDAP_BIND_DN) !== Boolean(e.SEALPOST_LDAP_BIND_PASSWORD)) {
@@ -111,6 +137,8 @@ export interface AppConfig {
   /** Reverse proxies in front of the app whose X-Forwarded-For entries are believed. */
   trustedProxies: number;
   pkiFetch: PkiFetchConfig;
+  /** The S/MIME policy (SEALPOST_POLICY_FILE), DEFAULT_SECURITY_POLICY when none is configured. */
+  policy: SecurityPolicy;
 }
 
 /** The CRL/OCSP/AIA relay (server/pki/relay-fetch.ts). */
@@ -191,6 +219,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       maxBytes: e.SEALPOST_PKI_FETCH_MAX_BYTES,
       timeoutMs: e.SEALPOST_PKI_FETCH_TIMEOUT_MS,
     },
+    policy: e.SEALPOST_POLICY_FILE ?? DEFAULT_SECURITY_POLICY,
   };
 }
 

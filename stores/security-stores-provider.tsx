@@ -1,35 +1,36 @@
 'use client';
 
-import { type ReactNode, createContext, useContext, useState } from 'react';
+import { type ReactNode, createContext, useContext, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 
-import { type IdentityState, type IdentityStore, createIdentityStore } from './identity-store';
 import { type CertbookState, type CertbookStore, createCertbookStore } from './certbook-store';
+import { type IdentityState, type IdentityStore, createIdentityStore } from './identity-store';
+import { type TrustStore, createTrustStore } from './trust-store';
 
 // The browser-side security state: the user's keys (IndexedDB), trust settings and the
 // certificate address book. One set per signed-in page, outside the mail stores so that the
 // reader, the composer and settings share it (an unlocked keystore stays unlocked between them).
-// Each store adds itself here: a field, its creation below, and a use… hook.
 export interface SecurityStores {
-  /** Where each store's creation is wired; see stores/security-contracts.ts for what they provide. */
-  readonly created: true;
   /** The user's keys: list, lock, choices per address; the IdentitySource (stores/identity-store.ts). */
   identities: IdentityStore;
   /** The certificate address book (CertificateSource): certbook.getState().recipientCertificates(...), .harvest(...). */
   certbook: CertbookStore;
+  /** Trust anchors, the policy and the revocation cache (stores/trust-store.ts). */
+  trust: TrustStore;
 }
 
 const SecurityStoresContext = createContext<SecurityStores | null>(null);
 
 export function SecurityStoresProvider({ email, children }: { email: string; children: ReactNode }) {
-  const [stores] = useState<SecurityStores>(() => {
-    void email;
-    return {
-      created: true,
-      identities: createIdentityStore({ email }),
-      certbook: createCertbookStore(),
-    };
-  });
+  const [stores] = useState<SecurityStores>(() => ({
+    identities: createIdentityStore({ email }),
+    certbook: createCertbookStore(),
+    trust: createTrustStore(email),
+  }));
+  // The policy is needed as soon as a composer opens: load it with the page (once per page).
+  useEffect(() => {
+    void stores.trust.load();
+  }, [stores]);
   return <SecurityStoresContext.Provider value={stores}>{children}</SecurityStoresContext.Provider>;
 }
 
@@ -45,4 +46,9 @@ export function useIdentities<T>(selector: (state: IdentityState) => T): T {
 
 export function useCertbook<T>(selector: (s: CertbookState) => T): T {
   return useStore(useSecurityStores().certbook, selector);
+}
+
+/** The page's trust: a TrustSource for the reader and composer, and state for settings. */
+export function useTrust(): TrustStore {
+  return useSecurityStores().trust;
 }

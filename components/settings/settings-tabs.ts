@@ -1,7 +1,9 @@
 import type { ComponentType } from 'react';
 
-import { IdentitiesPanel } from './identities-panel';
 import { CertificatesPanel } from './certificates-panel';
+import { IdentitiesPanel } from './identities-panel';
+import { PolicyPanel } from './policy-panel';
+import { TrustPanel } from './trust-panel';
 
 /** One section of the Settings dialog: a tab and the panel it shows. */
 export interface SettingsTab {
@@ -10,8 +12,10 @@ export interface SettingsTab {
   Panel: ComponentType;
 }
 
-// Sections add themselves here, in the order the tabs appear.
+/** The Settings dialog's sections, in the order the tabs appear. */
 export const SETTINGS_TABS: SettingsTab[] = [
   { id: 'identities', label: 'Your certificates', Panel: IdentitiesPanel },
   { id: 'certificates', label: "Contacts' certificates", Panel: CertificatesPanel },
+  { id: 'trust', label: 'Trust', Panel: TrustPanel },
+  { id: 'policy', label: 'Policy', Panel: PolicyPanel },
 ];

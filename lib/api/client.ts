@@ -29,6 +29,7 @@ import type {
   MoveTarget,
   PkiRelayRequest,
   SavedDraft,
+  SecurityConfigAnswer,
   SendResult,
   SessionInfo,
 } from './types';
@@ -224,6 +225,8 @@ export const api = {
     request<{ replaced: number }>('/api/certificates/book', { method: 'POST', body: JSON.stringify({ fingerprint, entry }) }),
   deleteCertbookEntry: (fingerprint: string) =>
     request<{ deleted: number }>(`/api/certificates/book?${new URLSearchParams({ fingerprint })}`, { method: 'DELETE' }),
+  /** The administrator's S/MIME policy and the organisation's roots (base64 DER), unchecked: lib/policy and lib/trust read them. */
+  security: () => request<SecurityConfigAnswer>('/api/security'),
 };
 
 export type Api = typeof api;

@@ -305,3 +305,12 @@ export interface CertbookListing {
   entries: StoredCertbookEntry[];
   skipped: number;
 }
+
+/**
+ * GET /api/security: the administrator's S/MIME policy and the organisation's trust anchors
+ * (DER certificates as base64). The browser parses and checks both; see lib/policy and lib/trust.
+ */
+export interface SecurityConfigAnswer {
+  policy: import('../policy/security-policy').SecurityPolicy;
+  organisationAnchors: string[];
+}

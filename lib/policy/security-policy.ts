@@ -37,3 +37,8 @@ export const DEFAULT_SECURITY_POLICY: SecurityPolicy = {
   defaultSigningFormat: 'clear',
   everyoneReadsGcm: false,
 };
+
+/** Every content cipher the composer can be allowed to send with, strongest first. */
+export const SEND_CIPHERS: readonly SendCipherChoice[] = ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc', 'aes-192-cbc', 'aes-128-cbc'];
+
+export const SIGNATURE_HASHES: readonly SignatureHash[] = ['SHA-256', 'SHA-384', 'SHA-512', 'SHA-1'];

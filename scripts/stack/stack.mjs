@@ -85,7 +85,33 @@ export function appEnv(inst, pki) {
     // The demo CRL, OCSP and caIssuers services listen on loopback, which the PKI relay refuses
     // unless told otherwise. The allow list has no ports: this admits all of 127.0.0.1.
     SEALPOST_PKI_FETCH_ALLOW: `${inst.host}/32`,
+    // The demo PKI's root is the organisation's anchor (SEALPOST_TRUST_ANCHORS above), so every
+    // demo user trusts the others out of the box; the policy is DEMO_POLICY.
+    SEALPOST_POLICY_FILE: writeDemoPolicy(inst),
   };
+}
+
+/**
+ * The demo organisation's S/MIME policy: the defaults written out, except that only 256-bit AES
+ * is sent (every demo client is Sealpost, which reads both). Nothing is required, so the demo
+ * users can also try plain mail.
+ */
+export const DEMO_POLICY = {
+  requireSigning: false,
+  requireEncryption: false,
+  allowedSendCiphers: ['aes-256-gcm', 'aes-256-cbc'],
+  minRsaBits: 2048,
+  allowedSignatureHashes: ['SHA-256', 'SHA-384', 'SHA-512'],
+  allowUnencryptedToRecipientsWithoutCertificate: true,
+  revocation: 'soft-fail',
+  defaultSigningFormat: 'clear',
+  everyoneReadsGcm: false,
+};
+
+function writeDemoPolicy(inst) {
+  const file = path.join(inst.stateDir, 'policy.json');
+  fs.writeFileSync(file, JSON.stringify(DEMO_POLICY, null, 2) + '\n');
+  return file;
 }
 
 function writeAppEnv(inst, pki) {
