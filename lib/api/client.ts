@@ -31,6 +31,7 @@ import type {
   SendResult,
   SessionInfo,
 } from './types';
+import type { ProtectedSendResult } from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -216,6 +217,21 @@ export const api = {
     decodeDirectoryAnswer(
       await request<DirectoryCertificatesAnswer>('/api/certificates/directory', { method: 'POST', body: JSON.stringify({ emails }) }),
     ),
+  /**
+   * A protected send (issue 5): the main message (stored in Sent; `to` may be empty when every
+   * recipient is Bcc) and separate copies, each submitted to its own recipients only; progress
+   * counts the whole upload.
+   */
+  sendProtected: (main: { raw: Uint8Array; to: string[] }, separate: { raw: Uint8Array; to: string[] }[], onProgress: UploadProgress) =>
+    postWithProgress<ProtectedSendResult>('/api/send', protectedSendJson(main, separate), onProgress),
 };
 
 export type Api = typeof api;
+
+/** The body of a protected send, every message's base64 written as bytes (see rawMessageJson). */
+function protectedSendJson(main: { raw: Uint8Array; to: string[] }, separate: { raw: Uint8Array; to: string[] }[]): Blob {
+  const parts: BlobPart[] = [`{"to":${JSON.stringify(main.to)},"separate":[`];
+  separate.forEach((copy, i) => parts.push(`${i ? ',' : ''}{"to":${JSON.stringify(copy.to)},"raw":"`, base64Bytes(copy.raw) as Uint8Array<ArrayBuffer>, '"}'));
+  parts.push('],"raw":"', base64Bytes(main.raw) as Uint8Array<ArrayBuffer>, '"}');
+  return new Blob(parts, { type: 'application/json' });
+}
