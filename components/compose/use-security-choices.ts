@@ -101,8 +101,8 @@ export function useSecurityChoices(
     (): SendChoices => ({
       from,
       ...recipients,
-      sign,
-      encrypt,
+      sign: sign || policy.requireSigning,
+      encrypt: encrypt || policy.requireEncryption,
       signingFormat: security?.signingFormat?.() ?? policy.defaultSigningFormat,
       sendUnencryptedTo: [...unencrypted],
       attachOwnCertificate: attachCertificate,
@@ -159,6 +159,7 @@ export function useSecurityChoices(
   const draftProtection = useCallback((): DraftProtection => {
     if (!security || !encrypt) return { mode: 'plain' };
     if (keys.state === 'loading') return { mode: 'refuse', message: 'Reading your keys before saving the draft encrypted…' };
+    if (keys.state === 'error') return { mode: 'refuse', message: `The draft is not saved: ${keys.message}` };
     const own = keys.state === 'ready' ? keys.ownCertificate : null;
     if (!own) {
       return { mode: 'refuse', message: 'The draft is not saved: Encrypt is on and you have no encryption certificate to protect it. Import one in Settings, or turn Encrypt off to save it unencrypted.' };
