@@ -2,10 +2,11 @@
 
 import { useRef } from 'react';
 
-import type { MailAddress, SendResult } from '@/lib/api/types';
+import type { MailAddress, ProtectedSendResult, SendResult } from '@/lib/api/types';
 import type { ComposeStart } from '@/lib/mail/compose-fields';
 
 import { ComposeForm } from './compose-form';
+import { useComposeSecurity } from './security-context';
 import { useComposeStart } from './use-compose-start';
 import { useFocusTrap } from './use-focus-trap';
 
@@ -26,16 +27,19 @@ export function ComposeDialog({
   mode,
   source,
   from,
+  sourceEncrypted = false,
   onClose,
   onSent,
 }: {
   mode: ComposeStart;
   source?: { folder: string; uid: number };
   from: MailAddress;
+  /** The message answered was encrypted (the reader knows): the answer starts encrypted. */
+  sourceEncrypted?: boolean;
   onClose: (outcome?: string) => void;
-  onSent: (r: SendResult) => void;
+  onSent: (r: SendResult | ProtectedSendResult) => void;
 }) {
-  const start = useComposeStart(mode, source, from.address);
+  const start = useComposeStart(mode, source, from.address, useComposeSecurity());
   const dialog = useRef<HTMLDivElement>(null);
   const trapTab = useFocusTrap(dialog);
   return (
@@ -61,6 +65,7 @@ export function ComposeDialog({
             initial={start.fields}
             draftUid={start.draftUid}
             focusBody={mode === 'reply' || mode === 'replyAll'}
+            startEncrypted={sourceEncrypted || start.encrypted}
             onClose={onClose}
             onSent={onSent}
           />

@@ -1,17 +1,22 @@
 'use client';
 
-import { type DragEvent, type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type DragEvent, type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import { api, errorMessage } from '@/lib/api/client';
-import type { MailAddress, SendResult } from '@/lib/api/types';
+import type { MailAddress, ProtectedSendResult, SendResult } from '@/lib/api/types';
 import { buildMessage } from '@/lib/mail/build-message';
+import { isSmimeError } from '@/lib/smime';
 import { type ComposeFields, attachmentId, outgoingMessage, readRecipients, switchFormat } from '@/lib/mail/compose-fields';
 
 import { AttachmentField, MAX_ATTACHMENTS_BYTES, formatSize } from './attachment-field';
 import { DiscardConfirm } from './discard-confirm';
 import { RecipientInput } from './recipient-input';
 import { RichTextEditor } from './rich-text-editor';
-import { useDraftAutosave } from './use-draft-autosave';
+import { useComposeSecurity } from './security-context';
+import { SecurityRecipients } from './security-recipients';
+import { SecurityToggles } from './security-toggles';
+import { DraftRefusedError, useDraftAutosave } from './use-draft-autosave';
+import { type ProtectStage, SendBlockedError, useSecurityChoices } from './use-security-choices';
 
 interface Props {
   from: MailAddress;
@@ -19,20 +24,29 @@ interface Props {
   /** The draft this composer continues (replaced by its next save), null for a fresh one. */
   draftUid: number | null;
   focusBody: boolean;
+  /** Encrypt starts on: the message answered (or the draft continued) was encrypted. */
+  startEncrypted?: boolean;
   onClose: (outcome?: string) => void;
-  onSent: (r: SendResult) => void;
+  onSent: (r: SendResult | ProtectedSendResult) => void;
+}
+
+function stageText(stage: ProtectStage): string {
+  if (stage === 'checking') return 'Checking certificates…';
+  if (stage === 'signing') return 'Signing…';
+  return stage.of > 1 ? `Encrypting… (${stage.encrypting} of ${stage.of})` : 'Encrypting…';
 }
 
 /**
  * The composer's form. The browser builds the exact bytes; the server submits them and keeps
  * the same bytes in Sent. On any failure the form stays as it was, and the draft is saved.
  */
-export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSent }: Props) {
+export function ComposeForm({ from, initial, draftUid, focusBody, startEncrypted = false, onClose, onSent }: Props) {
   const [fields, setFields] = useState(initial);
   const [touched, setTouched] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
+  const [stage, setStage] = useState<ProtectStage | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [dropping, setDropping] = useState(false);
   const [editorKey, setEditorKey] = useState(0);
@@ -48,8 +62,33 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
     }
   }, [focusBody]);
 
-  const buildDraft = useCallback(() => buildMessage(outgoingMessage(fields, from, readRecipients(fields).recipients, { draft: true })), [fields, from]);
+  // Sign and Encrypt (only when the security sources are provided), over the valid addresses.
+  const { to, cc, bcc } = fields;
+  const addresses = useMemo(() => {
+    const { recipients } = readRecipients({ ...initial, to, cc, bcc });
+    return { to: recipients.to.map((a) => a.address), cc: recipients.cc.map((a) => a.address), bcc: recipients.bcc.map((a) => a.address) };
+  }, [initial, to, cc, bcc]);
+  const security = useSecurityChoices(useComposeSecurity(), from.address, addresses, startEncrypted);
+
+  const draftProtection = security.draftProtection;
+  const buildDraft = useCallback(async () => {
+    const raw = buildMessage(outgoingMessage(fields, from, readRecipients(fields).recipients, { draft: true }));
+    // A draft of an encrypted message is encrypted to the sender, or not saved at all: never in the clear.
+    const protection = draftProtection();
+    if (protection.mode === 'refuse') throw new DraftRefusedError(protection.message);
+    return protection.mode === 'encrypt' ? protection.save(raw) : raw;
+  }, [fields, from, draftProtection]);
   const draft = useDraftAutosave(buildDraft, draftUid);
+
+  // Turning Encrypt on (or off) replaces the saved draft with one protected accordingly.
+  const encryptOn = security.encrypt;
+  const firstEncrypt = useRef(encryptOn);
+  const draftChanged = draft.changed;
+  useEffect(() => {
+    if (encryptOn === firstEncrypt.current) return;
+    firstEncrypt.current = encryptOn;
+    draftChanged();
+  }, [encryptOn, draftChanged]);
 
   const update = (change: Partial<ComposeFields> | ((f: ComposeFields) => ComposeFields)) => {
     setFields((f) => (typeof change === 'function' ? change(f) : { ...f, ...change }));
@@ -99,14 +138,26 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
       await new Promise((resolve) => setTimeout(resolve, 30));
       const raw = buildMessage(outgoingMessage(fields, from, recipients, { draft: false }));
       const envelope = [...recipients.to, ...recipients.cc, ...recipients.bcc].map((a) => a.address);
-      const result = await api.sendWithProgress(raw, envelope, (sent, total) => setProgress({ sent, total }));
+      const onProgress = (sent: number, total: number) => setProgress({ sent, total });
+      const submission = await security.protect(raw, setStage);
+      setStage(null);
+      const result = submission
+        ? await api.sendProtected({ raw: submission.raw, to: submission.to }, submission.separate, onProgress)
+        : await api.sendWithProgress(raw, envelope, onProgress);
       const uid = await draft.stop();
       if (uid !== null) await api.deleteDraft(uid).catch(() => undefined);
       onSent(result);
     } catch (e) {
-      setError(errorMessage(e, 'The message could not be sent.'));
+      setError(
+        e instanceof SendBlockedError
+          ? e.message
+          : isSmimeError(e)
+            ? `The message could not be signed or encrypted, and was not sent: ${e.message}`
+            : errorMessage(e, 'The message could not be sent.'),
+      );
       setBusy(false);
       setProgress(null);
+      setStage(null);
       // Nothing is lost: the message as it is goes to Drafts.
       await draft.saveNow(true);
     }
@@ -168,6 +219,12 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
       <RecipientInput id="compose-to" name="to" label="To" value={fields.to} onChange={(to) => update({ to })} autoFocus={!focusBody} />
       <RecipientInput id="compose-cc" name="cc" label="Cc" value={fields.cc} onChange={(cc) => update({ cc })} />
       <RecipientInput id="compose-bcc" name="bcc" label="Bcc" value={fields.bcc} onChange={(bcc) => update({ bcc })} />
+      {security.enabled && (
+        <>
+          <SecurityToggles security={security} disabled={busy} />
+          <SecurityRecipients security={security} disabled={busy} />
+        </>
+      )}
       <label htmlFor="compose-subject">Subject</label>
       <input id="compose-subject" name="subject" type="text" autoComplete="off" value={fields.subject} onChange={(e) => update({ subject: e.target.value })} />
       <fieldset className="format-toggle">
@@ -210,10 +267,16 @@ export function ComposeForm({ from, initial, draftUid, focusBody, onClose, onSen
         disabled={busy}
       />
       {dropping && <p className="drop-hint">Drop files to attach them</p>}
-      {progress && (
-        <div className="send-progress">
-          <progress aria-label="Upload progress" max={100} value={percent} /> {percent < 100 ? `Uploading… ${percent}%` : 'Sending…'}
+      {stage ? (
+        <div className="send-progress" role="status">
+          <progress aria-label="Protection progress" /> {stageText(stage)}
         </div>
+      ) : (
+        progress && (
+          <div className="send-progress">
+            <progress aria-label="Upload progress" max={100} value={percent} /> {percent < 100 ? `Uploading… ${percent}%` : 'Sending…'}
+          </div>
+        )
       )}
       {error && (
         <p role="alert" className="form-error">

@@ -3,10 +3,18 @@
 import { useEffect } from 'react';
 
 import { api } from '@/lib/api/client';
-import type { SendResult } from '@/lib/api/types';
+import type { ProtectedSendResult, SendResult } from '@/lib/api/types';
 import { useCompose, useFolders, useMessageList } from '@/stores/mail-stores-provider';
 
 import { ComposeDialog } from './compose-dialog';
+
+/** What happened, in words: every copy that was not sent is named with its recipients, never hidden. */
+export function sentOutcome(r: SendResult | ProtectedSendResult): string {
+  const parts = [r.savedToSent ? 'Message sent.' : 'Message sent, but the copy could not be saved to Sent.'];
+  const refused = 'separate' in r ? r.separate.filter((c) => !c.sent) : [];
+  for (const copy of refused) parts.push(`Not sent to ${copy.to.join(', ')}: ${copy.error?.message ?? 'the copy was refused.'}`);
+  return parts.join(' ');
+}
 
 /** The "New message" button, the open composer, and what happened to the last message sent. */
 export function ComposeLauncher({ email }: { email: string }) {
@@ -41,7 +49,7 @@ export function ComposeLauncher({ email }: { email: string }) {
     if (open && (open.specialUse === 'drafts' || open.specialUse === 'sent')) void openList(open.path);
     void loadFolders();
   };
-  const sent = (r: SendResult) => close(r.savedToSent ? 'Message sent.' : 'Message sent, but the copy could not be saved to Sent.');
+  const sent = (r: SendResult | ProtectedSendResult) => close(sentOutcome(r));
   return (
     <>
       <button type="button" className="compose-button" onClick={() => openCompose({ mode: 'new' })}>
@@ -58,6 +66,7 @@ export function ComposeLauncher({ email }: { email: string }) {
           key={`${request.mode}:${request.source?.folder ?? ''}:${request.source?.uid ?? ''}`}
           mode={request.mode}
           source={request.source}
+          sourceEncrypted={request.sourceEncrypted ?? false}
           from={{ name: displayName, address: email }}
           onClose={close}
           onSent={sent}

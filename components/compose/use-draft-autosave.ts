@@ -7,14 +7,23 @@ import { api, errorMessage } from '@/lib/api/client';
 /** How long after the last change a draft is saved. */
 export const DRAFT_SAVE_DELAY_MS = 3000;
 
+/** Thrown by a draft's build when the draft must not be saved (the message says why, to the user). */
+export class DraftRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DraftRefusedError';
+  }
+}
+
 export type DraftStatus = { state: 'idle' } | { state: 'saving' } | { state: 'saved' } | { state: 'error'; message: string };
 
 /**
  * Saves the composer's draft to Drafts a few seconds after the last change, one save at a
  * time; each save replaces the previous copy (by the UID the server reported). `build` returns
- * the draft's bytes, or null when there is nothing to save.
+ * the draft's bytes (encrypted to the sender when Encrypt is on), null when there is nothing to
+ * save, or throws DraftRefusedError when it must not be saved.
  */
-export function useDraftAutosave(build: () => Uint8Array | null, initialUid: number | null) {
+export function useDraftAutosave(build: () => Uint8Array | null | Promise<Uint8Array | null>, initialUid: number | null) {
   const [status, setStatus] = useState<DraftStatus>({ state: 'idle' });
   const uid = useRef<number | null>(initialUid);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -39,18 +48,20 @@ export function useDraftAutosave(build: () => Uint8Array | null, initialUid: num
     clearTimer();
     if (running.current) await running.current;
     if ((!dirty.current && !force) || stopped.current) return true;
-    const raw = buildRef.current();
-    if (!raw) return true;
     dirty.current = false;
-    setStatus({ state: 'saving' });
     running.current = (async () => {
       try {
+        // Building may encrypt (a draft of an encrypted message): inside the one running save.
+        const raw = await buildRef.current();
+        if (!raw) return;
+        setStatus({ state: 'saving' });
         const saved = await api.saveDraft(raw, uid.current);
         uid.current = saved.uid;
         if (!stopped.current) setStatus({ state: 'saved' });
       } catch (e) {
         dirty.current = true;
-        if (!stopped.current) setStatus({ state: 'error', message: errorMessage(e, 'The draft could not be saved.') });
+        const message = e instanceof DraftRefusedError ? e.message : errorMessage(e, 'The draft could not be saved.');
+        if (!stopped.current) setStatus({ state: 'error', message });
       } finally {
         running.current = null;
       }

@@ -33,6 +33,7 @@ import type {
   SendResult,
   SessionInfo,
 } from './types';
+import type { ProtectedSendResult } from './types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -227,6 +228,21 @@ export const api = {
     request<{ deleted: number }>(`/api/certificates/book?${new URLSearchParams({ fingerprint })}`, { method: 'DELETE' }),
   /** The administrator's S/MIME policy and the organisation's roots (base64 DER), unchecked: lib/policy and lib/trust read them. */
   security: () => request<SecurityConfigAnswer>('/api/security'),
+  /**
+   * A protected send (issue 5): the main message (stored in Sent; `to` may be empty when every
+   * recipient is Bcc) and separate copies, each submitted to its own recipients only; progress
+   * counts the whole upload.
+   */
+  sendProtected: (main: { raw: Uint8Array; to: string[] }, separate: { raw: Uint8Array; to: string[] }[], onProgress: UploadProgress) =>
+    postWithProgress<ProtectedSendResult>('/api/send', protectedSendJson(main, separate), onProgress),
 };
 
 export type Api = typeof api;
+
+/** The body of a protected send, every message's base64 written as bytes (see rawMessageJson). */
+function protectedSendJson(main: { raw: Uint8Array; to: string[] }, separate: { raw: Uint8Array; to: string[] }[]): Blob {
+  const parts: BlobPart[] = [`{"to":${JSON.stringify(main.to)},"separate":[`];
+  separate.forEach((copy, i) => parts.push(`${i ? ',' : ''}{"to":${JSON.stringify(copy.to)},"raw":"`, base64Bytes(copy.raw) as Uint8Array<ArrayBuffer>, '"}'));
+  parts.push('],"raw":"', base64Bytes(main.raw) as Uint8Array<ArrayBuffer>, '"}');
+  return new Blob(parts, { type: 'application/json' });
+}

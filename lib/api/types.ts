@@ -314,3 +314,16 @@ export interface SecurityConfigAnswer {
   policy: import('../policy/security-policy').SecurityPolicy;
   organisationAnchors: string[];
 }
+
+/** POST /api/send, extra submissions: a copy of the message submitted to its own recipients only, not stored in Sent (a Bcc recipient's own envelope, an explicit unencrypted copy). */
+export interface SeparateSubmissionOutcome {
+  to: string[];
+  sent: boolean;
+  /** Why this copy was not sent (the main message and the other copies were). */
+  error?: ApiError['error'];
+}
+
+/** POST /api/send with `separate`: each copy's outcome in the order given. A refused copy never hides behind a sent main message. */
+export interface ProtectedSendResult extends SendResult {
+  separate: SeparateSubmissionOutcome[];
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+
+import { expect, test } from '@playwright/test';
+
+import { waitForMessages } from '../support/imap-read';
+import { signIn } from '../support/login';
+
+// Composing protected mail (issue 5). Until the app provides the security sources (keys, trust,
+// address book: a ComposeSecurityProvider), the composer stays as it was: no Sign or Encrypt,
+// no certificate panel, and mail with Bcc goes out as before. POST /api/send's separate copies
+// (what an encrypted message with Bcc uses) are checked through the running app.
+
+test('without security sources the composer has no Sign or Encrypt and sends as before', async ({ page }) => {
+  const subject = `Plain with Bcc ${randomUUID()}`;
+  await signIn(page, 'alice');
+  await page.getByRole('button', { name: 'New message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New message' });
+  await expect(dialog.getByRole('combobox', { name: 'To' })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Sign' })).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Encrypt' })).toHaveCount(0);
+  await expect(dialog.getByRole('checkbox', { name: 'Attach my certificate' })).toHaveCount(0);
+  await expect(dialog.getByRole('region', { name: 'Recipient certificates' })).toHaveCount(0);
+
+  await dialog.getByRole('combobox', { name: 'To' }).fill('bob@sealpost.test');
+  await dialog.getByRole('combobox', { name: 'Bcc' }).fill('carol@sealpost.test');
+  await dialog.getByRole('textbox', { name: 'Subject' }).fill(subject);
+  await dialog.getByRole('textbox', { name: 'Message' }).fill('Hello both.');
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Message sent.' })).toBeVisible();
+
+  const [toBob] = await waitForMessages('bob', 'INBOX', subject);
+  const [toCarol] = await waitForMessages('carol', 'INBOX', subject);
+  // One message for both, and no Bcc field in it.
+  expect(toBob!.source.toString('latin1')).not.toMatch(/^Bcc:/im);
+  expect(toCarol!.source.toString('latin1')).not.toMatch(/^Bcc:/im);
+});
+
+test('POST /api/send delivers each separate copy only to its own recipients and reports a refused one', async ({ page }) => {
+  const subject = `Separate copies ${randomUUID()}`;
+  await signIn(page, 'alice');
+  const message = (who: string) =>
+    Buffer.from(`From: alice@sealpost.test\r\nTo: bob@sealpost.test\r\nSubject: ${subject}\r\nX-Copy-For: ${who}\r\n\r\nHello.\r\n`).toString('base64');
+  const answer = await page.request.post('/api/send', {
+    headers: { 'content-type': 'application/json' },
+    data: {
+      raw: message('main'),
+      to: ['bob@sealpost.test'],
+      separate: [
+        { raw: message('carol'), to: ['carol@sealpost.test'] },
+        { raw: message('dave'), to: ['dave@sealpost.test'] },
+        { raw: message('outsider'), to: ['someone@example.com'] },
+      ],
+    },
+  });
+  expect(answer.status()).toBe(200);
+  const result = (await answer.json()) as { savedToSent: boolean; separate: { to: string[]; sent: boolean; error?: { code: string } }[] };
+  expect(result.savedToSent).toBe(true);
+  expect(result.separate.map((c) => [c.to[0], c.sent, c.error?.code])).toEqual([
+    ['carol@sealpost.test', true, undefined],
+    ['dave@sealpost.test', true, undefined],
+    ['someone@example.com', false, 'smtp-rejected'],
+  ]);
+  const copyFor = async (user: string, folder = 'INBOX') => (await waitForMessages(user, folder, subject)).map((m) => /X-Copy-For: (\w+)/.exec(m.source.toString('latin1'))?.[1]);
+  expect(await copyFor('bob')).toEqual(['main']);
+  expect(await copyFor('carol')).toEqual(['carol']);
+  expect(await copyFor('dave')).toEqual(['dave']);
+  expect(await copyFor('alice', 'Sent')).toEqual(['main']);
+});
