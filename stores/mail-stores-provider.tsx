@@ -14,6 +14,7 @@ import { copyMessages, moveMessages } from './message-transfer';
 import { type NoticeState, type NoticeStore, createNoticeStore } from './notice-store';
 import { type ReaderState, type ReaderStore, createReaderStore } from './reader-store';
 import { type SessionState, type SessionStore, createSessionStore } from './session-store';
+import { useSecurityStores } from './security-stores-provider';
 import { type ShortcutsHelpState, type ShortcutsHelpStore, createShortcutsHelpStore } from './shortcuts-help-store';
 
 // The mail view's stores, created per provider instance, never as module singletons: two views
@@ -32,6 +33,7 @@ export interface MailStores {
 const MailStoresContext = createContext<MailStores | null>(null);
 
 export function MailStoresProvider({ email, children }: { email: string; children: ReactNode }) {
+  const security = useSecurityStores();
   const [stores] = useState<MailStores>(() => {
     const session = createSessionStore(email);
     const onSessionEnded = () => session.getState().sessionEnded();
@@ -69,6 +71,7 @@ export function MailStoresProvider({ email, children }: { email: string; childre
       fetchSource: reported(api.messageSource),
       fetchStructure: reported(api.messageStructure),
       fetchPart: reported(api.messagePart),
+      smime: { ...security.sources, read: (raw, context) => security.sources.smime.readMessage(raw, context) },
     });
     const live = (late.live = createLiveStore({
       probe: () => api.folders({ background: true }),

@@ -5,6 +5,7 @@ import { useStore } from 'zustand';
 
 import { type CertbookState, type CertbookStore, createCertbookStore } from './certbook-store';
 import { type IdentityState, type IdentityStore, createIdentityStore } from './identity-store';
+import { type SecuritySources, securitySources } from './security-sources';
 import { type TrustStore, createTrustStore } from './trust-store';
 
 // The browser-side security state: the user's keys (IndexedDB), trust settings and the
@@ -17,16 +18,19 @@ export interface SecurityStores {
   certbook: CertbookStore;
   /** Trust anchors, the policy and the revocation cache (stores/trust-store.ts). */
   trust: TrustStore;
+  /** The three as the reader's and composer's sources, and lib/smime in a Web Worker. */
+  sources: SecuritySources;
 }
 
 const SecurityStoresContext = createContext<SecurityStores | null>(null);
 
 export function SecurityStoresProvider({ email, children }: { email: string; children: ReactNode }) {
-  const [stores] = useState<SecurityStores>(() => ({
-    identities: createIdentityStore({ email }),
-    certbook: createCertbookStore(),
-    trust: createTrustStore(email),
-  }));
+  const [stores] = useState<SecurityStores>(() => {
+    const identities = createIdentityStore({ email });
+    const certbook = createCertbookStore();
+    const trust = createTrustStore(email);
+    return { identities, certbook, trust, sources: securitySources({ identities, certbook, trust }) };
+  });
   // The policy is needed as soon as a composer opens: load it with the page (once per page).
   useEffect(() => {
     void stores.trust.load();

@@ -13,6 +13,7 @@ export function ComposeActions() {
   const uid = useReader((s) => s.uid);
   const isDrafts = useFolders((s) => s.folders.some((f) => f.path === folder && f.specialUse === 'drafts'));
   const openCompose = useCompose((s) => s.openCompose);
+  const isEncrypted = useReader((s) => s.isEncrypted);
   const [menuOpen, setMenuOpen] = useState(false);
   const menuItem = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -28,13 +29,13 @@ export function ComposeActions() {
           Continue editing
         </button>
       )}
-      <button type="button" onClick={() => openCompose({ mode: 'reply', source })}>
+      <button type="button" onClick={() => openCompose({ mode: 'reply', source, sourceEncrypted: isEncrypted(source.folder, source.uid) })}>
         Reply
       </button>
-      <button type="button" onClick={() => openCompose({ mode: 'replyAll', source })}>
+      <button type="button" onClick={() => openCompose({ mode: 'replyAll', source, sourceEncrypted: isEncrypted(source.folder, source.uid) })}>
         Reply all
       </button>
-      <button type="button" onClick={() => openCompose({ mode: 'forward', source })}>
+      <button type="button" onClick={() => openCompose({ mode: 'forward', source, sourceEncrypted: isEncrypted(source.folder, source.uid) })}>
         Forward
       </button>
       <span className="menu-anchor">
@@ -62,7 +63,7 @@ export function ComposeActions() {
               role="menuitem"
               onClick={() => {
                 setMenuOpen(false);
-                openCompose({ mode: 'forwardAsAttachment', source });
+                openCompose({ mode: 'forwardAsAttachment', source, sourceEncrypted: isEncrypted(source.folder, source.uid) });
               }}
             >
               Forward as attachment

@@ -10,6 +10,7 @@ import { ConnectionBanner } from './connection-banner';
 import { KeyboardShortcuts } from './keyboard-shortcuts';
 import { LiveUpdates } from './live-updates';
 import { ReadingPane } from './reading-pane';
+import { ComposeSecurityWiring } from './security-wiring';
 import { IdentityUnlockPrompt } from '../settings/identity-unlock-dialog';
 import { SessionEndedRedirect } from './session-ended-redirect';
 
@@ -18,6 +19,7 @@ export function MailApp({ email }: { email: string }) {
   return (
     <SecurityStoresProvider email={email}>
       <MailStoresProvider email={email}>
+        <ComposeSecurityWiring>
         <SessionEndedRedirect />
         <div className="mail-app">
           <MailHeader email={email} />
@@ -33,6 +35,7 @@ export function MailApp({ email }: { email: string }) {
         <LiveUpdates />
         <KeyboardShortcuts />
         <IdentityUnlockPrompt />
+        </ComposeSecurityWiring>
       </MailStoresProvider>
     </SecurityStoresProvider>
   );

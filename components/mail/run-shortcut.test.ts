@@ -63,7 +63,8 @@ describe('runShortcut', () => {
     const { stores, effects } = await setup();
     stores.messageList.getState().select(2);
     runShortcut('replyAll', stores, effects);
-    expect(stores.compose.getState().request).toEqual({ mode: 'replyAll', source: { folder: 'INBOX', uid: 2 } });
+    // The message was not encrypted (it is not open as an encrypted one): the reply starts unencrypted.
+    expect(stores.compose.getState().request).toEqual({ mode: 'replyAll', source: { folder: 'INBOX', uid: 2 }, sourceEncrypted: false });
     expect(runShortcut('forward', stores, effects)).toBe(false); // one composer at a time
     stores.compose.getState().close();
     runShortcut('compose', stores, effects);

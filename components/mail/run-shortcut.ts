@@ -42,7 +42,7 @@ export function runShortcut(action: ShortcutAction, stores: Pick<MailStores, 'me
     case 'replyAll':
     case 'forward':
       if (!source || composing) return false;
-      stores.compose.getState().openCompose({ mode: action, source });
+      stores.compose.getState().openCompose({ mode: action, source, sourceEncrypted: stores.reader.getState().isEncrypted(source.folder, source.uid) });
       return true;
     case 'compose':
       if (composing) return false;
