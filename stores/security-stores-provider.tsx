@@ -12,6 +12,8 @@ import { type TrustStore, createTrustStore } from './trust-store';
 // certificate address book. One set per signed-in page, outside the mail stores so that the
 // reader, the composer and settings share it (an unlocked keystore stays unlocked between them).
 export interface SecurityStores {
+  /** The signed-in address. */
+  email: string;
   /** The user's keys: list, lock, choices per address; the IdentitySource (stores/identity-store.ts). */
   identities: IdentityStore;
   /** The certificate address book (CertificateSource): certbook.getState().recipientCertificates(...), .harvest(...). */
@@ -29,7 +31,7 @@ export function SecurityStoresProvider({ email, children }: { email: string; chi
     const identities = createIdentityStore({ email });
     const certbook = createCertbookStore();
     const trust = createTrustStore(email);
-    return { identities, certbook, trust, sources: securitySources({ identities, certbook, trust }) };
+    return { email, identities, certbook, trust, sources: securitySources({ identities, certbook, trust }) };
   });
   // The policy is needed as soon as a composer opens: load it with the page (once per page).
   useEffect(() => {

@@ -17,6 +17,8 @@ export interface ComposeSecurity {
   smime?: ComposeSmime;
   /** The user's signing format setting; the policy's default when absent. */
   signingFormat?: () => 'clear' | 'opaque';
+  /** The user's Sign and Encrypt defaults for new messages (the policy still forces what it requires). */
+  defaults?: () => { sign: boolean; encrypt: boolean };
 }
 
 const ComposeSecurityContext = createContext<ComposeSecurity | null>(null);

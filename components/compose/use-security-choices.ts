@@ -51,8 +51,8 @@ export function useSecurityChoices(
   startEncrypted: boolean,
 ) {
   const policy = useMemo(() => security?.trust.policy() ?? DEFAULT_SECURITY_POLICY, [security]);
-  const [sign, setSign] = useState(policy.requireSigning);
-  const [encrypt, setEncrypt] = useState(policy.requireEncryption || startEncrypted);
+  const [sign, setSign] = useState(() => policy.requireSigning || (security?.defaults?.().sign ?? false));
+  const [encrypt, setEncrypt] = useState(() => policy.requireEncryption || startEncrypted || (security?.defaults?.().encrypt ?? false));
   const [attachCertificate, setAttachCertificate] = useState(false);
   const [unencrypted, setUnencrypted] = useState<Set<string>>(() => new Set());
   const [keys, setKeys] = useState<Keys>({ state: 'loading' });

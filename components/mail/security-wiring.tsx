@@ -1,17 +1,25 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import { type ReactNode, useMemo } from 'react';
+import { useStore } from 'zustand';
 
+import { effectiveSendDefaults, readSendPreferences } from '@/lib/compose/send-preferences';
 import { useSecurityStores } from '@/stores/security-stores-provider';
 
 import { type ComposeSecurity, ComposeSecurityProvider } from '../compose/security-context';
 
-/** Gives the composer the page's keys, trust, address book and the S/MIME worker. */
+/**
+ * Gives the composer the page's keys, trust, address book, the S/MIME worker and the user's
+ * sending defaults. Until the organisation's policy has loaded the composer gets nothing (it
+ * cannot know what is required), and it is given everything as soon as the policy is there.
+ */
 export function ComposeSecurityWiring({ children }: { children: ReactNode }) {
-  const { sources, trust } = useSecurityStores();
-  const value: ComposeSecurity = {
-    ...sources,
-    signingFormat: () => trust.policy().defaultSigningFormat,
-  };
+  const { sources, trust, email } = useSecurityStores();
+  const status = useStore(trust.state, (s) => s.status);
+  const value = useMemo((): ComposeSecurity | null => {
+    if (status !== 'ready') return null;
+    const defaults = () => effectiveSendDefaults(readSendPreferences(globalThis.localStorage, email), trust.policy());
+    return { ...sources, signingFormat: () => defaults().signingFormat, defaults };
+  }, [status, sources, trust, email]);
   return <ComposeSecurityProvider value={value}>{children}</ComposeSecurityProvider>;
 }

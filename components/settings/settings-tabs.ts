@@ -3,6 +3,7 @@ import type { ComponentType } from 'react';
 import { CertificatesPanel } from './certificates-panel';
 import { IdentitiesPanel } from './identities-panel';
 import { PolicyPanel } from './policy-panel';
+import { SendingPanel } from './sending-panel';
 import { TrustPanel } from './trust-panel';
 
 /** One section of the Settings dialog: a tab and the panel it shows. */
@@ -16,6 +17,7 @@ export interface SettingsTab {
 export const SETTINGS_TABS: SettingsTab[] = [
   { id: 'identities', label: 'Your certificates', Panel: IdentitiesPanel },
   { id: 'certificates', label: "Contacts' certificates", Panel: CertificatesPanel },
+  { id: 'sending', label: 'Sending', Panel: SendingPanel },
   { id: 'trust', label: 'Trust', Panel: TrustPanel },
   { id: 'policy', label: 'Policy', Panel: PolicyPanel },
 ];
