@@ -5,20 +5,18 @@ import { expect, test } from '@playwright/test';
 import { waitForMessages } from '../support/imap-read';
 import { signIn } from '../support/login';
 
-// Composing protected mail (issue 5). Until the app provides the security sources (keys, trust,
-// address book: a ComposeSecurityProvider), the composer stays as it was: no Sign or Encrypt,
-// no certificate panel, and mail with Bcc goes out as before. POST /api/send's separate copies
-// (what an encrypted message with Bcc uses) are checked through the running app.
+// Composing protected mail (issue 5): the toggles and the user's sending defaults. With Sign and
+// Encrypt off the composer sends as before (one message, no Bcc field in it). POST /api/send's
+// separate copies (what an encrypted message with Bcc uses) are checked through the running app.
 
-test('without security sources the composer has no Sign or Encrypt and sends as before', async ({ page }) => {
+test('with Sign and Encrypt off, mail with Bcc goes out as before', async ({ page }) => {
   const subject = `Plain with Bcc ${randomUUID()}`;
   await signIn(page, 'alice');
   await page.getByRole('button', { name: 'New message' }).click();
   const dialog = page.getByRole('dialog', { name: 'New message' });
-  await expect(dialog.getByRole('combobox', { name: 'To' })).toBeVisible();
-  await expect(dialog.getByRole('button', { name: 'Sign' })).toHaveCount(0);
-  await expect(dialog.getByRole('button', { name: 'Encrypt' })).toHaveCount(0);
-  await expect(dialog.getByRole('checkbox', { name: 'Attach my certificate' })).toHaveCount(0);
+  const security = dialog.getByRole('group', { name: 'Security' });
+  await expect(security.getByRole('button', { name: 'Sign' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(security.getByRole('button', { name: 'Encrypt' })).toHaveAttribute('aria-pressed', 'false');
   await expect(dialog.getByRole('region', { name: 'Recipient certificates' })).toHaveCount(0);
 
   await dialog.getByRole('combobox', { name: 'To' }).fill('bob@sealpost.test');
@@ -30,9 +28,42 @@ test('without security sources the composer has no Sign or Encrypt and sends as 
 
   const [toBob] = await waitForMessages('bob', 'INBOX', subject);
   const [toCarol] = await waitForMessages('carol', 'INBOX', subject);
-  // One message for both, and no Bcc field in it.
-  expect(toBob!.source.toString('latin1')).not.toMatch(/^Bcc:/im);
-  expect(toCarol!.source.toString('latin1')).not.toMatch(/^Bcc:/im);
+  // One message for both, not S/MIME, and no Bcc field in it.
+  for (const copy of [toBob!, toCarol!]) {
+    expect(copy.source.toString('latin1')).not.toMatch(/^Bcc:/im);
+    expect(copy.source.toString('latin1')).not.toMatch(/pkcs7/i);
+  }
+});
+
+test('the sending defaults in Settings decide how the composer starts, and stay after a reload', async ({ page }) => {
+  await signIn(page, 'olivia');
+  const openSending = async () => {
+    await page.getByRole('banner').getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.getByRole('tab', { name: 'Sending' }).click();
+    return settings;
+  };
+  let settings = await openSending();
+  const defaults = settings.getByRole('region', { name: 'Sending defaults' });
+  await expect(defaults.getByRole('checkbox', { name: 'Encrypt new messages' })).not.toBeChecked();
+  await defaults.getByRole('checkbox', { name: 'Encrypt new messages' }).check();
+  await defaults.getByRole('checkbox', { name: 'Sign new messages' }).check();
+  await settings.getByRole('button', { name: 'Close' }).click();
+
+  await page.reload();
+  await page.getByRole('button', { name: 'New message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New message' });
+  await expect(dialog.getByRole('button', { name: 'Sign' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(dialog.getByRole('button', { name: 'Encrypt' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(dialog.getByRole('region', { name: 'Recipient certificates' })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Discard' }).click();
+
+  settings = await openSending();
+  await settings.getByRole('checkbox', { name: 'Encrypt new messages' }).uncheck();
+  await settings.getByRole('checkbox', { name: 'Sign new messages' }).uncheck();
+  await settings.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'New message' }).click();
+  await expect(page.getByRole('dialog', { name: 'New message' }).getByRole('button', { name: 'Encrypt' })).toHaveAttribute('aria-pressed', 'false');
 });
 
 test('POST /api/send delivers each separate copy only to its own recipients and reports a refused one', async ({ page }) => {
