@@ -53,6 +53,16 @@ export function useSecurityChoices(
   const policy = useMemo(() => security?.trust.policy() ?? DEFAULT_SECURITY_POLICY, [security]);
   const [sign, setSign] = useState(() => policy.requireSigning || (security?.defaults?.().sign ?? false));
   const [encrypt, setEncrypt] = useState(() => policy.requireEncryption || startEncrypted || (security?.defaults?.().encrypt ?? false));
+  // A composer opened before the policy loaded starts without security sources: the user's
+  // defaults apply once, when they arrive (never again, so a toggle the user changed stays).
+  // State adjusted during render, as React recommends for "when a prop changes".
+  const [defaultsApplied, setDefaultsApplied] = useState(security !== null);
+  if (security && !defaultsApplied) {
+    setDefaultsApplied(true);
+    const defaults = security.defaults?.();
+    if (defaults?.sign) setSign(true);
+    if (defaults?.encrypt) setEncrypt(true);
+  }
   const [attachCertificate, setAttachCertificate] = useState(false);
   const [unencrypted, setUnencrypted] = useState<Set<string>>(() => new Set());
   const [keys, setKeys] = useState<Keys>({ state: 'loading' });
