@@ -244,6 +244,12 @@ test('no private key, PKCS#12 file, password or passphrase leaves the browser', 
   await test.info().attach('recorded-requests.txt', { body: describeRequests(requests), contentType: 'text/plain' });
 
   const canaries = requests.filter((r) => r.canary);
+  // Playwright in Chromium reports requests of dedicated and service workers both to
+  // context.on('request') and to context.route: each canary was recorded both ways.
+  for (const from of ['page', 'header', 'worker', 'service-worker']) {
+    const vias = canaries.filter((r) => new URL(r.url).pathname === `/api/${CANARY_MARKER}/${from}`).map((r) => r.via);
+    expect(new Set(vias), `the ${from} canary, recorded by route and event`).toEqual(new Set(['route', 'request-event']));
+  }
   const flagged = findLeaks(canaries, secrets);
   const flaggedIn = (secret: string, url: string) => flagged.some((l) => l.secret === secret && l.request.url.includes(url));
   expect(flaggedIn("carol's private key: EC d", `${CANARY_MARKER}/page`), 'the page canary (base64 in JSON) is flagged').toBe(true);

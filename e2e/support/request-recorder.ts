@@ -5,18 +5,18 @@ import type { Secret } from './smime-secrets';
 // Records everything a browser context sends (issue 5's privacy proof) and searches it for
 // secrets in the forms a leak could take.
 //
-// What is seen, in Chromium (Playwright 1.65, checked in its source and by the canaries of
-// e2e/smime/privacy.spec.ts):
-// - context.route('**/*') sees every HTTP request that reaches the network layer, with its body:
-//   the pages', their iframes', dedicated Web Workers' (Playwright attaches each worker target to
-//   its page's network manager) and service workers' (their own network manager, also routed).
-//   Routing turns the HTTP cache off, so nothing is answered from a cache unseen.
-// - context.on('request') sees the same plus redirect hops and requests a service worker
-//   answers itself (which context.route does not intercept); it is recorded too.
+// What is seen, in Chromium (Playwright 1.65; read in its source, crPage.ts/crServiceWorker.ts,
+// and checked by the canaries of e2e/smime/privacy.spec.ts, which assert each was recorded both ways):
+// - context.route('**/*') sees every HTTP request that reaches the network, with its body: the
+//   pages', their iframes', dedicated Web Workers' (Playwright attaches each worker to its page's
+//   network manager) and service workers' (their own network manager, routed as well). Routing
+//   turns the HTTP cache off, so nothing is answered from a cache unseen.
+// - context.on('request') sees the same, plus redirect hops and page requests that a service
+//   worker answers itself (context.route cannot intercept those); it is recorded too.
 // - WebSockets bypass both: page.on('websocket') records their URLs and every frame sent.
-// Not seen: what the browser itself sends outside the page (background networking, disabled in
-// playwright.config.ts), and fetches inside a service worker that the test does not load
-// (the app registers none; the spec asserts that).
+// Not seen: what Chromium sends on its own outside any page (background networking, turned off
+// in playwright.config.ts). Bodies are searched as sent: a compressed body would need inflating
+// first (the app sends none).
 
 export interface RecordedRequest {
   via: 'route' | 'request-event' | 'websocket';
