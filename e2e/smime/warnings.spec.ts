@@ -207,12 +207,21 @@ test.describe('what the message cannot fake', () => {
       if (r.url().startsWith(origin)) seen.push(r.url());
     });
     try {
-      const html = (tag: string) => htmlEntity(`<p>Numbers inside.</p><img src="${origin}/${tag}.gif" alt="tracker" width="1" height="1">`);
+      // Every way an HTML body asks for a remote resource, each with its own path.
+      const trackers = (tag: string) =>
+        `<style>@import url("${origin}/${tag}-import.css"); body { background: url("${origin}/${tag}-css.gif"); }</style>` +
+        `<link rel="stylesheet" href="${origin}/${tag}-link.css">` +
+        `<p>Numbers inside.</p><img src="${origin}/${tag}.gif" alt="tracker" width="1" height="1">` +
+        `<img srcset="${origin}/${tag}-srcset.gif 1x" alt="">` +
+        `<div style="background-image: url('${origin}/${tag}-style.gif')">styled</div>` +
+        `<table background="${origin}/${tag}-table.gif"><tr><td>cell</td></tr></table>` +
+        `<video poster="${origin}/${tag}-poster.gif"></video>`;
       const id = randomUUID();
       const encryptedSubject = `Encrypted with a tracker ${id}`;
       const plainSubject = `Plain with a tracker ${id}`;
-      await appendMessage(READER, await opensslEncrypt('bob', html('encrypted'), { subject: encryptedSubject, from: 'alice@sealpost.test' }));
-      await appendMessage(READER, plainMessage({ from: 'alice@sealpost.test', to: TO, subject: plainSubject, entity: html('plain') }));
+      await appendMessage(READER, await opensslEncrypt('bob', htmlEntity(trackers('encrypted')), { subject: encryptedSubject, from: 'alice@sealpost.test' }));
+      await appendMessage(READER, plainMessage({ from: 'alice@sealpost.test', to: TO, subject: plainSubject, entity: htmlEntity(trackers('plain')) }));
+      const leaked = () => seen.filter((u) => u.includes('/encrypted'));
 
       await signIn(page, READER);
       await importIdentity(page, 'bob');
@@ -229,14 +238,18 @@ test.describe('what the message cannot fake', () => {
       await plain.pane.getByRole('button', { name: 'Show remote images' }).click();
       await expect.poll(() => seen.filter((u) => u.endsWith('/plain.gif')).length).toBeGreaterThan(0);
       await expect.poll(() => hits).toBeGreaterThan(0);
-      expect(seen.filter((u) => u.endsWith('/encrypted.gif'))).toEqual([]);
+      expect(leaked()).toEqual([]);
 
-      // Back to the encrypted one, after the user allowed images elsewhere: still nothing.
+      // Back to the encrypted one, after the user allowed images elsewhere: still nothing; nor
+      // when answering it (the reply quotes the decrypted text).
       await openMessage(page, encryptedSubject);
       await expect(messageBody(page).getByText('Numbers inside.')).toBeVisible();
       await expect(pane.getByRole('button', { name: 'Show remote images' })).toHaveCount(0);
+      await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Reply', exact: true }).click();
+      await expect(page.getByRole('dialog', { name: 'Reply' }).getByRole('textbox', { name: 'Message' })).toHaveValue(/Numbers inside\./);
       await page.waitForTimeout(1000);
-      expect(seen.filter((u) => u.endsWith('/encrypted.gif'))).toEqual([]);
+      expect(leaked()).toEqual([]);
+      expect(hits).toBe(seen.length);
     } finally {
       await new Promise((resolve) => tracker.close(resolve));
     }
