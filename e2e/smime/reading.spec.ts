@@ -48,6 +48,27 @@ test('alice signs in the app; bob reads it as verified without a key of his own'
   await expect(messageBody(page).getByText(TEXT)).toBeVisible();
 });
 
+test("a composer opened before the organisation's policy has loaded works, and gets its Security toggles when it arrives", async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The organisation's settings answer late (a slow server): the composer must not wait for them, nor break.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/security', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await signIn(page, 'alice');
+  await page.getByRole('button', { name: 'New message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New message' });
+  await expect(dialog.getByRole('combobox', { name: 'To' })).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Subject' }).fill('Typed before the policy came');
+  release();
+  await expect(dialog.getByRole('group', { name: 'Security' }).getByRole('button', { name: 'Sign' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(dialog.getByRole('textbox', { name: 'Subject' })).toHaveValue('Typed before the policy came');
+  expect(errors).toEqual([]);
+});
+
 test('a clear-signed message from openssl verifies, and the details show the chain to the trusted root and a revocation check', async ({ page }) => {
   const subject = `Clear-signed ${randomUUID()}`;
   await appendMessage(READER, await opensslSign('alice', textEntity(TEXT), { subject, to: 'bob@sealpost.test' }));
