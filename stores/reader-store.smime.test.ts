@@ -1,7 +1,7 @@
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DEFAULT_SECURITY_POLICY } from '@/lib/policy/security-policy';
+import { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from '@/lib/policy/security-policy';
 import { type Identity, type ReadResult, encryptMessage, signAndEncryptMessage, signMessage, softKeyFromPkcs8 } from '@/lib/smime';
 
 import { type IssuedCert, type TestPki, createTestPki } from '../tests/support/test-pki';
@@ -47,6 +47,7 @@ function fakes({
   keyChange = [] as HarvestOutcome['keyChangeWarnings'],
   locked = false,
   canUnlock = true,
+  policy = DEFAULT_SECURITY_POLICY as SecurityPolicy,
 } = {}): Fakes {
   const f: Fakes = { trustCalls: [], harvested: [], unlocks: 0, deps: undefined as unknown as ReaderSmimeDeps };
   let isLocked = locked;
@@ -63,12 +64,19 @@ function fakes({
       f.unlocks++;
       isLocked = false;
     };
+  // Like stores/trust-store.ts: policy() throws until trustSettings() has loaded the organisation's settings.
+  let loaded = false;
   const trust: TrustSource = {
     async trustSettings(options) {
       f.trustCalls.push(options);
+      await Promise.resolve();
+      loaded = true;
       return { anchors: anchors(), fetcher: null, revocation: 'off' };
     },
-    policy: () => DEFAULT_SECURITY_POLICY,
+    policy: () => {
+      if (!loaded) throw new Error("The organisation's security policy is not loaded yet.");
+      return policy;
+    },
   };
   const certificates: CertificateSource = {
     knownCertificates: () => [],
@@ -135,6 +143,29 @@ describe('reader store with S/MIME', () => {
     expect(headline(store)).toBe('The signature does not match: this message was changed after alice@example.org signed it.');
     expect(store.getState().security?.banner?.tone).toBe('danger');
     expect(f.harvested).toEqual([]);
+  });
+
+  it("applies the organisation's policy once it has loaded: a hash it does not accept is not verified, and nothing is harvested", async () => {
+    const strict = fakes({ policy: { ...DEFAULT_SECURITY_POLICY, allowedSignatureHashes: ['SHA-384', 'SHA-512'] } });
+    const raw = await signMessage(plain('alice@example.org'), identity(alice), { hash: 'SHA-256' });
+    const { store, message } = await readWith(raw, strict);
+    expect(message?.text).toContain('Pay Bob 10 euros.');
+    expect(store.getState().security?.report?.signed).toBe(true);
+    expect(store.getState().security?.banner?.lines.map((l) => l.text)).toEqual([
+      "Signed by alice@example.org, but your organisation's policy does not accept this signature. The signature uses SHA-256, which the organisation's policy does not accept (allowed: SHA-384, SHA-512).",
+    ]);
+    expect(store.getState().security?.banner?.tone).toBe('warning');
+    expect(store.getState().security?.policy?.allowedSignatureHashes).toEqual(['SHA-384', 'SHA-512']);
+    expect(strict.harvested).toEqual([]);
+
+    // The same message under a policy that accepts SHA-256, and a SHA-384 one under the strict policy: verified.
+    const lenient = fakes();
+    expect(headline((await readWith(raw, lenient)).store)).toBe('Signed by alice@example.org, verified.');
+    expect(lenient.harvested).toEqual(['alice@example.org']);
+    const sha384 = await signMessage(plain('alice@example.org'), identity(alice), { hash: 'SHA-384' });
+    expect(headline((await readWith(sha384, fakes({ policy: { ...DEFAULT_SECURITY_POLICY, allowedSignatureHashes: ['SHA-384'] } }))).store)).toBe(
+      'Signed by alice@example.org, verified.',
+    );
   });
 
   it('says a signer no trusted authority vouches for is not trusted', async () => {

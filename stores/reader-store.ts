@@ -5,7 +5,8 @@ import type { MessageStructure } from '@/lib/api/types';
 import { parseMessage } from '@/lib/mail/parse-message';
 import { trackDecryptingIdentities } from '@/lib/reading/decrypting-identities';
 import { isKeystoreLocked, unlockFunction } from '@/lib/reading/keystore-lock';
-import { type ReadProblem, type SecurityBannerModel, securityBanner } from '@/lib/reading/security-banner';
+import type { SecurityPolicy } from '@/lib/policy/security-policy';
+import { type ReadProblem, type SecurityBannerModel, policyReasons, securityBanner } from '@/lib/reading/security-banner';
 import { isSmimeMessage, messageContentType, smimeLabel } from '@/lib/reading/smime-label';
 import { type CertificateSummary, type Identity, type MessageReport, type TrustSettings, isSmimeError, readMessage, summarizeCertificate } from '@/lib/smime';
 import {
@@ -36,6 +37,8 @@ export interface ReaderSecurity {
   encrypted: boolean;
   /** A fresh check ("Check certificate now") is running. */
   checking: boolean;
+  /** The organisation's policy the signatures were held to (null without a trust source). */
+  policy: SecurityPolicy | null;
 }
 
 /** The security stores the reader reads with; absent until they are wired (then: no keys, no trust anchors). */
@@ -131,12 +134,25 @@ export function createReaderStore({
   const readProtected = async (raw: Uint8Array, fresh: boolean): Promise<Loaded> => {
     const outer = await parseMessage(raw);
     const from = outer.from?.address || null;
-    const security: ReaderSecurity = { report: null, banner: null, decryptedFor: [], problem: null, keyChangeWarnings: [], encrypted: false, checking: false };
+    const security: ReaderSecurity = {
+      report: null,
+      banner: null,
+      decryptedFor: [],
+      problem: null,
+      keyChangeWarnings: [],
+      encrypted: false,
+      checking: false,
+      policy: null,
+    };
     let result;
     let keys: { identities: Identity[]; problem: ReadProblem | null };
+    let policy: SecurityPolicy | null = null;
     try {
       keys = await readingIdentities();
       const trust = smime ? await smime.trust.trustSettings(fresh ? { fresh: true } : undefined) : NO_TRUST;
+      // Asked after trustSettings(), which waits for the organisation's settings to load (policy() does not wait).
+      policy = smime ? smime.trust.policy() : null;
+      security.policy = policy;
       const tracker = trackDecryptingIdentities(keys.identities);
       const read = smime?.read ?? readMessage;
       result = await read(raw, { identities: tracker.identities, trust, knownCertificates: smime?.certificates.knownCertificates() ?? [] });
@@ -145,7 +161,7 @@ export function createReaderStore({
       // The message's own headers still show; the body stays hidden, the banner says why.
       security.problem = { code: 'read-failed', message: readFailure(e) };
       security.encrypted = isEncryptedLabel(raw);
-      security.banner = securityBanner({ report: null, decryptedFor: [], problem: security.problem, keyChangeWarnings: [], from });
+      security.banner = securityBanner({ report: null, decryptedFor: [], problem: security.problem, keyChangeWarnings: [], from, policy });
       return { message: headersOnly(outer), security, raw };
     }
     const report = result.report;
@@ -154,14 +170,22 @@ export function createReaderStore({
     // A key problem only matters when an envelope could not be opened.
     const envelopeFailed = report.layers.some((l) => (l.kind === 'enveloped' || l.kind === 'auth-enveloped') && l.errors.length > 0);
     security.problem = envelopeFailed ? keys.problem : null;
-    if (smime && report.signed && report.signatures.every((s) => s.intact)) {
+    // Only signatures that verify (and that the policy accepts) give the address book a certificate.
+    if (smime && report.signed && report.signatures.every((s) => s.intact && policyReasons(s, policy).length === 0)) {
       try {
         security.keyChangeWarnings = (await smime.certificates.harvest(result, from)).keyChangeWarnings;
       } catch {
         // The address book failing does not make the message less readable.
       }
     }
-    security.banner = securityBanner({ report, decryptedFor: security.decryptedFor, problem: security.problem, keyChangeWarnings: security.keyChangeWarnings, from });
+    security.banner = securityBanner({
+      report,
+      decryptedFor: security.decryptedFor,
+      problem: security.problem,
+      keyChangeWarnings: security.keyChangeWarnings,
+      from,
+      policy,
+    });
     // Layers that could not be opened leave an S/MIME entity as the "plaintext": show only the headers.
     if (isSmimeMessage(result.plaintext) && report.layers.length > 0) return { message: headersOnly(outer), security, raw };
     return { message: fromParsed(await parseMessage(result.plaintext)), security, raw };

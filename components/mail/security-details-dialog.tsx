@@ -2,6 +2,7 @@
 
 import { useMemo } from 'react';
 
+import { policyReasons } from '@/lib/reading/security-banner';
 import { chainVerdictText, formatDate, revocationText, securityDetails } from '@/lib/reading/security-details';
 import type { CertificateSummary, MessageReport } from '@/lib/smime';
 import type { ReaderSecurity } from '@/stores/reader-store';
@@ -53,6 +54,12 @@ export function SecurityDetailsDialog({
               )}
               <dt>Revocation</dt>
               <dd>{revocationText(s.signature.revocation)}</dd>
+              {security.policy && (
+                <>
+                  <dt>Policy</dt>
+                  <dd>{policyReasons(s.signature, security.policy).join(' ') || "Accepted by your organisation's policy."}</dd>
+                </>
+              )}
             </dl>
             {s.signature.reasons.length > 0 && (
               <ul className="security-reasons">

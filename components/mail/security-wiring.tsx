@@ -15,11 +15,11 @@ import { type ComposeSecurity, ComposeSecurityProvider } from '../compose/securi
  */
 export function ComposeSecurityWiring({ children }: { children: ReactNode }) {
   const { sources, trust, email } = useSecurityStores();
-  const status = useStore(trust.state, (s) => s.status);
+  const policyLoaded = useStore(trust.state, (s) => s.policy !== null);
   const value = useMemo((): ComposeSecurity | null => {
-    if (status !== 'ready') return null;
+    if (!policyLoaded) return null;
     const defaults = () => effectiveSendDefaults(readSendPreferences(globalThis.localStorage, email), trust.policy());
     return { ...sources, signingFormat: () => defaults().signingFormat, defaults };
-  }, [status, sources, trust, email]);
+  }, [policyLoaded, sources, trust, email]);
   return <ComposeSecurityProvider value={value}>{children}</ComposeSecurityProvider>;
 }

@@ -1,175 +1,141 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 
-import { type Page, expect, test } from '@playwright/test';
+import { type Browser, type Page, expect, test } from '@playwright/test';
 
+import { waitForMessages } from '../support/imap-read';
 import { signIn } from '../support/login';
 import { appendMessage } from '../support/mailbox';
+import { importIdentity, messageBody, openMessage, sendMessage } from '../support/smime-browser';
+import { opensslEncrypt, opensslSign, textEntity } from '../support/smime-pki';
 
-// Reading S/MIME mail in real Chromium: messages signed and encrypted by OpenSSL with the test
-// stack's demo PKI, appended to alice's Inbox. The keystore and trust store are not wired into
-// the reader yet, so nothing is trusted and no key is at hand: signatures verify but read as
-// "not trusted", encrypted mail cannot be opened. (The lead extends this once they are wired.)
-test.describe.configure({ mode: 'serial' });
+// Reading S/MIME mail in real Chromium against the test stack, whose organisation trusts the
+// demo PKI's root (scripts/stack/stack.mjs). Mail signed by the app itself (alice imports her
+// PKCS#12 and sends) and by `openssl cms` reads as verified at bob's, who needs no key of his own
+// for that; bob has none here (each context starts with an empty keystore).
 
-const USER = 'alice';
+const READER = 'bob';
+const TEXT = 'The quarterly numbers are attached in spirit.';
+const VERIFIED = 'Signed by alice@sealpost.test, verified.';
+// The whole banner: the verdict line and its one button, nothing else (no warning line).
+const ONLY_VERIFIED = /^Signed by alice@sealpost\.test, verified\.\s*Security details$/;
 
-interface Manifest {
-  issuing: { cert: string };
-  users: Record<string, { email: string; key: string; cert: string }>;
-}
-
-async function manifest(): Promise<Manifest> {
-  const { resolveInstance } = await import('../../scripts/stack/instance.mjs');
-  // The e2e runs against the "test" instance (scripts/test.mjs); its port base and state folder come from the environment.
-  const inst = resolveInstance('test');
-  return JSON.parse(fs.readFileSync(path.join(inst.dirs.pki, 'manifest.json'), 'utf8')) as Manifest;
-}
-
-function withTemp<T>(content: string, work: (file: string) => T): T {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-reading-'));
+async function asAlice(browser: Browser, work: (page: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext();
   try {
-    const file = path.join(dir, 'entity');
-    fs.writeFileSync(file, content);
-    return work(file);
+    await work(await context.newPage());
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    await context.close();
   }
 }
 
-/** `openssl cms -sign` of a MIME entity by a demo user: multipart/signed, or opaque with -nodetach. */
-async function opensslSigned(signer: string, subject: string, entity: string, { opaque = false, from }: { opaque?: boolean; from?: string } = {}): Promise<Buffer> {
-  const m = await manifest();
-  const user = m.users[signer]!;
-  return withTemp(entity, (file) =>
-    execFileSync('openssl', [
-      'cms', '-sign', '-in', file, '-signer', user.cert, '-inkey', user.key, '-certfile', m.issuing.cert,
-      '-from', from ?? user.email, '-to', `${USER}@sealpost.test`, '-subject', subject,
-      ...(opaque ? ['-nodetach'] : []),
-    ]),
-  );
-}
+test('alice signs in the app; bob reads it as verified without a key of his own', async ({ browser, page }) => {
+  test.setTimeout(90_000);
+  const subject = `App-signed ${randomUUID()}`;
+  await asAlice(browser, async (alice) => {
+    await signIn(alice, 'alice');
+    await importIdentity(alice, 'alice');
+    await sendMessage(alice, { to: 'bob@sealpost.test', subject, body: TEXT, sign: true });
+  });
+  // What arrived is a clear-signed message (the demo policy's default format), made by the app.
+  const [arrived] = await waitForMessages(READER, 'INBOX', subject);
+  expect(arrived!.source.toString('latin1')).toMatch(/^Content-Type: multipart\/signed;[^]*protocol="application\/pkcs7-signature"/im);
 
-async function opensslEncrypted(recipient: string, subject: string, entity: string): Promise<Buffer> {
-  const m = await manifest();
-  return withTemp(entity, (file) =>
-    execFileSync('openssl', ['cms', '-encrypt', '-aes-256-cbc', '-in', file, '-from', 'bob@sealpost.test', '-to', `${USER}@sealpost.test`, '-subject', subject, m.users[recipient]!.cert]),
-  );
-}
-
-const TEXT = 'Content-Type: text/plain; charset=utf-8\r\n\r\nThe quarterly numbers are attached in spirit.\r\n';
-const UNTRUSTED = 'Signed by alice@sealpost.test, but the signer is not trusted: no certificate authority you trust issued the certificate.';
-
-async function openMessage(page: Page, subject: string) {
-  const row = page.getByRole('option', { name: new RegExp(subject) });
-  await row.click();
-  const pane = page.getByRole('region', { name: 'Reading pane' });
-  await expect(pane.getByRole('heading', { name: subject })).toBeVisible();
-  return { row, pane, banner: pane.getByRole('region', { name: 'Message security' }) };
-}
-
-test('a clear-signed message verifies, reads as not trusted, and shows every certificate in the details', async ({ page }) => {
-  const subject = `Clear-signed ${randomUUID()}`;
-  await appendMessage(USER, await opensslSigned('alice', subject, TEXT));
-  await signIn(page, USER);
+  await signIn(page, READER);
   const { row, banner } = await openMessage(page, subject);
   await expect(row.getByRole('img', { name: 'Signed' })).toBeVisible();
   await expect(row.getByRole('img', { name: 'Encrypted' })).toHaveCount(0);
-  await expect(banner).toContainText(UNTRUSTED);
-  await expect(banner).not.toContainText('verified');
-  await expect(page.frameLocator('iframe[title="Message body"]').getByText('The quarterly numbers are attached in spirit.')).toBeVisible();
+  await expect(banner).toHaveText(ONLY_VERIFIED);
+  await expect(messageBody(page).getByText(TEXT)).toBeVisible();
+});
+
+test("a composer opened before the organisation's policy has loaded works, and gets its Security toggles when it arrives", async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The organisation's settings answer late (a slow server): the composer must not wait for them, nor break.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/security', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await signIn(page, 'alice');
+  await page.getByRole('button', { name: 'New message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New message' });
+  await expect(dialog.getByRole('combobox', { name: 'To' })).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Subject' }).fill('Typed before the policy came');
+  release();
+  await expect(dialog.getByRole('group', { name: 'Security' }).getByRole('button', { name: 'Sign' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(dialog.getByRole('textbox', { name: 'Subject' })).toHaveValue('Typed before the policy came');
+  expect(errors).toEqual([]);
+});
+
+test('a clear-signed message from openssl verifies, and the details show the chain to the trusted root and a revocation check', async ({ page }) => {
+  const subject = `Clear-signed ${randomUUID()}`;
+  await appendMessage(READER, await opensslSign('alice', textEntity(TEXT), { subject, to: 'bob@sealpost.test' }));
+  // Revocation answers come through the app's relay, never from the page straight to the CA.
+  const relayed: string[] = [];
+  page.context().on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/pki/fetch') relayed.push(r.url());
+  });
+  await signIn(page, READER);
+  const { row, banner } = await openMessage(page, subject);
+  await expect(row.getByRole('img', { name: 'Signed' })).toBeVisible();
+  await expect(banner).toHaveText(ONLY_VERIFIED);
+  await expect(messageBody(page).getByText(TEXT)).toBeVisible();
 
   await banner.getByRole('button', { name: 'Security details' }).click();
   const dialog = page.getByRole('dialog', { name: 'Security details' });
-  await expect(dialog.getByRole('region', { name: 'Signature by alice@sealpost.test' })).toBeVisible();
-  const signerCert = dialog.getByRole('region', { name: 'Signer certificate: O=Sealpost Demo, CN=Alice Liddell' });
+  const signature = dialog.getByRole('region', { name: 'Signature by alice@sealpost.test' });
+  await expect(signature).toContainText('Intact: the content is what was signed.');
+  await expect(signature).toContainText('Trusted: the chain reaches a certificate authority you trust.');
+  await expect(signature).toContainText('The certificate names the From address.');
+  await expect(signature).toContainText('rsa-pkcs1-sha256');
+  await expect(signature).toContainText("PolicyAccepted by your organisation's policy.");
+  await expect(signature).toContainText(/Not revoked \((OCSP|CRL)\), checked \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\./);
+  const signerCert = signature.getByRole('region', { name: 'Signer certificate: O=Sealpost Demo, CN=Alice Liddell' });
   await expect(signerCert).toContainText('alice@sealpost.test');
   await expect(signerCert).toContainText('CN=Sealpost Demo Issuing CA');
-  await expect(dialog.getByRole('region', { name: 'Issuer certificate: O=Sealpost Demo, CN=Sealpost Demo Issuing CA' })).toContainText('keyCertSign');
-  await expect(signerCert).toContainText('SHA-256 fingerprint');
-  await expect(signerCert).toContainText(/([0-9A-F]{2}:){31}[0-9A-F]{2}/);
   await expect(signerCert).toContainText('emailProtection');
-  await expect(dialog).toContainText('Not trusted: no certificate authority you trust issued it.');
-  await expect(dialog).toContainText('Not checked');
+  await expect(signerCert).toContainText(/([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+  await expect(signature.getByRole('region', { name: 'Issuer certificate: O=Sealpost Demo, CN=Sealpost Demo Issuing CA' })).toContainText('keyCertSign');
+  await expect(signature.getByRole('region', { name: 'Root certificate: O=Sealpost Demo, CN=Sealpost Demo Root CA' })).toBeVisible();
+  expect(relayed.length).toBeGreaterThan(0);
+
+  // "Check certificate now" asks again (through the relay) and keeps the verdict.
+  const before = relayed.length;
   await dialog.getByRole('button', { name: 'Check certificate now' }).click();
   await expect(dialog.getByRole('button', { name: 'Check certificate now' })).toBeEnabled();
+  await expect.poll(() => relayed.length).toBeGreaterThan(before);
+  await expect(signature).toContainText('Trusted: the chain reaches a certificate authority you trust.');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);
+  await expect(banner).toHaveText(ONLY_VERIFIED);
 });
 
-test('an opaque-signed message shows its content and the same verdict', async ({ page }) => {
+test('an opaque-signed message from openssl shows its content and reads as verified', async ({ page }) => {
   const subject = `Opaque-signed ${randomUUID()}`;
-  await appendMessage(USER, await opensslSigned('alice', subject, TEXT, { opaque: true }));
-  await signIn(page, USER);
+  const signed = await opensslSign('alice', textEntity(TEXT), { subject, to: 'bob@sealpost.test', opaque: true });
+  expect(signed.toString('latin1')).toMatch(/smime-type=signed-data/);
+  await appendMessage(READER, signed);
+  await signIn(page, READER);
   const { row, banner } = await openMessage(page, subject);
   await expect(row.getByRole('img', { name: 'Signed' })).toBeVisible();
-  await expect(banner).toContainText(UNTRUSTED);
-  await expect(page.frameLocator('iframe[title="Message body"]').getByText('The quarterly numbers are attached in spirit.')).toBeVisible();
-});
-
-test('a message changed on the server after signing reads as tampered', async ({ page }) => {
-  const subject = `Tampered ${randomUUID()}`;
-  const signed = (await opensslSigned('alice', subject, TEXT)).toString('latin1');
-  expect(signed).toContain('The quarterly numbers');
-  await appendMessage(USER, Buffer.from(signed.replace('The quarterly numbers', 'The quarterly NUMBERS'), 'latin1'));
-  await signIn(page, USER);
-  const { banner } = await openMessage(page, subject);
-  await expect(banner).toContainText('The signature does not match: this message was changed after alice@sealpost.test signed it.');
-  await expect(banner).not.toContainText('Signed by');
-});
-
-test('a message whose signer is not its From says so', async ({ page }) => {
-  const subject = `Impostor ${randomUUID()}`;
-  await appendMessage(USER, await opensslSigned('carol', subject, TEXT, { from: 'ceo@sealpost.test' }));
-  await signIn(page, USER);
-  const { banner } = await openMessage(page, subject);
-  await expect(banner).toContainText('Signed by carol@sealpost.test, but the message says it is from ceo@sealpost.test.');
-});
-
-test('an HTML body drawing a fake "verified" banner does not change the app\'s banner', async ({ page }) => {
-  const fake =
-    '<div role="region" aria-label="Message security" style="background:#f6fef9;border-left:4px solid #17b26a;padding:8px">' +
-    'Signed by alice@sealpost.test, verified.</div><p>Please wire the money today.</p>';
-  const html = `Content-Type: text/html; charset=utf-8\r\n\r\n${fake}\r\n`;
-
-  // Unsigned: the app draws no banner at all, whatever the body shows.
-  const plainSubject = `Fake banner plain ${randomUUID()}`;
-  await appendMessage(
-    USER,
-    Buffer.from(`From: alice@sealpost.test\r\nTo: ${USER}@sealpost.test\r\nSubject: ${plainSubject}\r\nMIME-Version: 1.0\r\n${html}`, 'utf8'),
-  );
-  // Signed by someone untrusted: the app's banner keeps its own words.
-  const signedSubject = `Fake banner signed ${randomUUID()}`;
-  await appendMessage(USER, await opensslSigned('alice', signedSubject, html));
-
-  await signIn(page, USER);
-  let opened = await openMessage(page, plainSubject);
-  const frame = page.frameLocator('iframe[title="Message body"]');
-  await expect(frame.getByText('Please wire the money today.')).toBeVisible();
-  await expect(frame.getByText('Signed by alice@sealpost.test, verified.')).toBeVisible();
-  await expect(opened.banner).toHaveCount(0);
-  await expect(page.getByRole('region', { name: 'Message security' })).toHaveCount(0);
-  await expect(opened.row.getByRole('img', { name: 'Signed' })).toHaveCount(0);
-
-  opened = await openMessage(page, signedSubject);
-  await expect(frame.getByText('Signed by alice@sealpost.test, verified.')).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Message security' })).toHaveCount(1);
-  await expect(opened.banner).toContainText(UNTRUSTED);
-  await expect(opened.banner).not.toContainText('verified');
+  await expect(banner).toHaveText(ONLY_VERIFIED);
+  await expect(messageBody(page).getByText(TEXT)).toBeVisible();
 });
 
 test('an encrypted message is marked in the list and, without a key, shows its headers and why it cannot be read', async ({ page }) => {
   const subject = `Encrypted ${randomUUID()}`;
-  await appendMessage(USER, await opensslEncrypted('alice', subject, TEXT));
-  await signIn(page, USER);
+  await appendMessage(READER, await opensslEncrypt('bob', textEntity(TEXT), { subject, from: 'alice@sealpost.test' }));
+  await signIn(page, READER);
   const { row, pane, banner } = await openMessage(page, subject);
   await expect(row.getByRole('img', { name: 'Encrypted' })).toBeVisible();
   await expect(row.getByRole('img', { name: 'Signed' })).toHaveCount(0);
-  await expect(pane.getByText('bob@sealpost.test')).toBeVisible();
-  await expect(banner).toContainText('This message is encrypted and cannot be decrypted:');
+  await expect(pane.getByText('alice@sealpost.test')).toBeVisible();
+  await expect(banner).toContainText(
+    'This message is encrypted and cannot be decrypted: you have no S/MIME certificate with a private key here. Import yours (PKCS#12) in Settings.',
+  );
+  await expect(banner).not.toContainText(VERIFIED);
   await expect(pane.getByRole('button', { name: 'Show remote images' })).toHaveCount(0);
-  await expect(page.frameLocator('iframe[title="Message body"]').getByText('quarterly')).toHaveCount(0);
+  await expect(messageBody(page).getByText('quarterly')).toHaveCount(0);
 });

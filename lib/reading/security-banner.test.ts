@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { DEFAULT_SECURITY_POLICY } from '../policy/security-policy';
 import type { CertificateSummary, LayerReport, MessageReport, SignatureReport } from '../smime';
 import { type BannerInput, securityBanner } from './security-banner';
 import { formatFingerprint, revocationText, securityDetails } from './security-details';
@@ -64,6 +65,7 @@ const input = (r: MessageReport | null, extra: Partial<BannerInput> = {}): Banne
   problem: null,
   keyChangeWarnings: [],
   from: 'alice@example.org',
+  policy: null,
   ...extra,
 });
 const texts = (i: BannerInput) => securityBanner(i)?.lines.map((l) => l.text);
@@ -149,6 +151,30 @@ describe('securityBanner', () => {
     expect(texts(input(failed('no-matching-recipient', 'x'), { problem: { code: 'no-identities' } }))).toEqual([
       `${prefix}you have no S/MIME certificate with a private key here. Import yours (PKCS#12) in Settings.`,
     ]);
+  });
+
+  it("the organisation's policy: a hash or key it does not accept is never verified", () => {
+    const policy = { ...DEFAULT_SECURITY_POLICY, allowedSignatureHashes: ['SHA-384' as const, 'SHA-512' as const], minRsaBits: 3072 };
+    const refusedHash =
+      "Signed by alice@example.org, but your organisation's policy does not accept this signature. The signature uses SHA-256, which the organisation's policy does not accept (allowed: SHA-384, SHA-512).";
+    const b = securityBanner(input(report([signedLayer(signature({ certificate: cert('alice@example.org', { keyAlgorithm: 'rsa-4096' }) }))]), { policy }))!;
+    expect(b.lines).toEqual([{ kind: 'signature', tone: 'warning', text: refusedHash }]);
+    // A key under the policy's minimum: both reasons in one sentence.
+    expect(texts(input(report([signedLayer(signature())]), { policy }))?.[0]).toMatch(
+      /^Signed by alice@example\.org, but your organisation's policy does not accept this signature\. The signature uses SHA-256, .*\. The signer's key is too weak: /,
+    );
+    // The same signature under a policy that accepts it, or with no policy at hand: verified.
+    expect(texts(input(report([signedLayer(signature())]), { policy: DEFAULT_SECURITY_POLICY }))).toEqual(['Signed by alice@example.org, verified.']);
+    expect(texts(input(report([signedLayer(signature())]), { policy: null }))).toEqual(['Signed by alice@example.org, verified.']);
+    // SHA-1 (lib/smime's weak flag too): the policy's sentence first, then the weak algorithm's.
+    expect(texts(input(report([signedLayer(signature({ algorithm: 'rsa-pkcs1-sha1', weakAlgorithm: true }))]), { policy: DEFAULT_SECURITY_POLICY }))).toEqual([
+      "Signed by alice@example.org, but your organisation's policy does not accept this signature. The signature uses SHA-1, which the organisation's policy does not accept (allowed: SHA-256, SHA-384, SHA-512).",
+      'Signed by alice@example.org with a weak algorithm (rsa-pkcs1-sha1): the signature proves little.',
+    ]);
+    // Worse findings stay first.
+    expect(texts(input(report([signedLayer(signature({ chain: 'revoked' }))]), { policy }))?.[0]).toBe(
+      "Signed by alice@example.org, but the signer's certificate has been revoked.",
+    );
   });
 
   it('a report with only errors, a failed read, and key-change warnings', () => {

@@ -1,6 +1,8 @@
 // The security banner's content, decided from lib/smime's MessageReport alone (STYLE.md 6: the
 // UI picks its badge from the verdict, never from what the message says about itself). Pure, so
 // every sentence is unit-tested; components/mail/security-banner.tsx only draws it.
+import { signatureMeetsPolicy } from '../policy/signature-policy';
+import type { SecurityPolicy } from '../policy/security-policy';
 import type { CertificateSummary, ContentCipherName, MessageReport, SignatureReport } from '../smime';
 
 export type BannerTone = 'good' | 'info' | 'warning' | 'danger';
@@ -40,6 +42,11 @@ export interface BannerInput {
   keyChangeWarnings: { address: string; message: string }[];
   /** The message's From address, for the "signer differs from From" sentence. */
   from: string | null;
+  /**
+   * The organisation's policy (allowed hashes, smallest RSA key): a signature that breaks it is
+   * never shown as verified. Null when there is no trust source (then nothing is trusted anyway).
+   */
+  policy: SecurityPolicy | null;
 }
 
 const SEVERITY: Record<BannerTone, number> = { good: 0, info: 1, warning: 2, danger: 3 };
@@ -78,8 +85,13 @@ interface Finding {
   text: string;
 }
 
+/** The policy's verdict on a signature: lib/smime checks the mathematics, the organisation decides what it accepts. */
+export function policyReasons(s: Pick<SignatureReport, 'algorithm' | 'certificate'>, policy: SecurityPolicy | null): string[] {
+  return policy ? signatureMeetsPolicy(s, policy).reasons : [];
+}
+
 /** Everything wrong with one intact-or-not signature, most severe first; empty when it is verified. */
-function signatureFindings(s: SignatureReport, from: string | null): Finding[] {
+function signatureFindings(s: SignatureReport, from: string | null, policy: SecurityPolicy | null): Finding[] {
   const who = signerName(s);
   const out: Finding[] = [];
   if (!s.intact) out.push({ tone: 'danger', rank: 100, text: `The signature does not match: this message was changed after ${who} signed it.` });
@@ -91,6 +103,9 @@ function signatureFindings(s: SignatureReport, from: string | null): Finding[] {
   if (s.chain === 'expired')
     out.push({ tone: 'warning', rank: 60, text: `Signed by ${who}, but the signer's certificate has expired or was not valid when the message was signed.` });
   if (s.chain === 'wrong-usage') out.push({ tone: 'warning', rank: 50, text: `Signed by ${who}, but the signer's certificate may not be used to sign mail.` });
+  const refused = policyReasons(s, policy);
+  if (refused.length > 0)
+    out.push({ tone: 'warning', rank: 45, text: `Signed by ${who}, but your organisation's policy does not accept this signature. ${refused.join(' ')}` });
   if (s.weakAlgorithm) out.push({ tone: 'warning', rank: 40, text: `Signed by ${who} with a weak algorithm (${s.algorithm}): the signature proves little.` });
   if (s.chain === 'unknown') out.push({ tone: 'warning', rank: 30, text: `Signed by ${who}, but whether the signer's certificate was revoked could not be checked.` });
   return out.sort((a, b) => b.rank - a.rank);
@@ -149,7 +164,7 @@ export function securityBanner(input: BannerInput): SecurityBannerModel | null {
   const signatureLayers = report.layers.filter((l) => l.kind === 'clear-signed' || l.kind === 'opaque-signed');
   if (report.signed) {
     // Signed as a whole and every signature intact: trust, From and algorithm decide the words.
-    const findings = report.signatures.map((s) => signatureFindings(s, input.from));
+    const findings = report.signatures.map((s) => signatureFindings(s, input.from, input.policy));
     const worst = findings.flat().sort((a, b) => b.rank - a.rank);
     if (worst.length === 0) {
       const names = [...new Set(report.signatures.map(signerName))];
@@ -165,7 +180,7 @@ export function securityBanner(input: BannerInput): SecurityBannerModel | null {
     const broken = report.signatures.find((s) => !s.intact);
     const layerError = signatureLayers.flatMap((l) => l.errors)[0];
     const text = broken
-      ? signatureFindings(broken, input.from)[0]!.text
+      ? signatureFindings(broken, input.from, input.policy)[0]!.text
       : `The signature cannot be checked: ${layerError?.message ?? 'it is malformed.'}`;
     lines.push({ kind: 'signature', tone: 'danger', text });
   } else if (report.encrypted && !failedEnvelope) {
