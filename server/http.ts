@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
 
-import type { ApiError } from '@/lib/api/types';
+import type { ApiError, ApiErrorCode } from '@/lib/api/types';
 
 import { AppError, ERROR_RESPONSES } from './errors';
 
@@ -53,6 +53,33 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   return request.json().catch(() => {
     throw new AppError('bad-request', 'body is not JSON');
   });
+}
+
+/**
+ * The JSON body, bounded while it streams in: past `maxBytes` (declared or read) it fails with
+ * `tooLargeCode`. Only `Content-Type: application/json`, as in readJsonBody.
+ */
+export async function readBoundedJsonBody(request: Request, maxBytes: number, tooLargeCode: ApiErrorCode): Promise<unknown> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new AppError('bad-request', `content-type ${type ?? 'missing'}`);
+  if (Number(request.headers.get('content-length')) > maxBytes) throw new AppError(tooLargeCode, 'content-length');
+  if (!request.body) throw new AppError('bad-request', 'no body');
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    size += r.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new AppError(tooLargeCode, `body over ${maxBytes} bytes`);
+    }
+    chunks.push(r.value);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new AppError('bad-request', 'body is not JSON');
+  }
 }
 
 /**
