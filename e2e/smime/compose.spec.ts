@@ -77,7 +77,8 @@ test('POST /api/send delivers each separate copy only to its own recipients and 
       to: ['bob@sealpost.test'],
       separate: [
         { raw: message('carol'), to: ['carol@sealpost.test'] },
-        { raw: message('dave'), to: ['dave@sealpost.test'] },
+        // trent: a mailbox-only test user (dave's seeded Inbox order is asserted in mail/message-list.spec).
+        { raw: message('trent'), to: ['trent@sealpost.test'] },
         { raw: message('outsider'), to: ['someone@example.com'] },
       ],
     },
@@ -87,12 +88,12 @@ test('POST /api/send delivers each separate copy only to its own recipients and 
   expect(result.savedToSent).toBe(true);
   expect(result.separate.map((c) => [c.to[0], c.sent, c.error?.code])).toEqual([
     ['carol@sealpost.test', true, undefined],
-    ['dave@sealpost.test', true, undefined],
+    ['trent@sealpost.test', true, undefined],
     ['someone@example.com', false, 'smtp-rejected'],
   ]);
   const copyFor = async (user: string, folder = 'INBOX') => (await waitForMessages(user, folder, subject)).map((m) => /X-Copy-For: (\w+)/.exec(m.source.toString('latin1'))?.[1]);
   expect(await copyFor('bob')).toEqual(['main']);
   expect(await copyFor('carol')).toEqual(['carol']);
-  expect(await copyFor('dave')).toEqual(['dave']);
+  expect(await copyFor('trent')).toEqual(['trent']);
   expect(await copyFor('alice', 'Sent')).toEqual(['main']);
 });
