@@ -22,6 +22,9 @@ const BOOK = 'Sealpost Certificates';
 const ALICE = 'alice@sealpost.test';
 const BOB = 'bob@sealpost.test';
 
+/** An S/MIME envelope: EnvelopedData (CBC) or AuthEnvelopedData (GCM), RFC 8551 section 3.2. */
+const ENVELOPE = /^application\/(x-)?pkcs7-mime;.*smime-type="?(auth)?enveloped-data/;
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Uncaught errors of every page of the test: the flow must run without any. */
@@ -144,7 +147,15 @@ test('alice sends bob signed and encrypted mail with an attachment; bob replies 
     await ensurePressed(security.getByRole('button', { name: 'Encrypt' }));
     // Found in the directory or in alice's book (another spec may import it there): only "valid" is asserted.
     await recipientRow(dialog, BOB);
+    // The draft saved meanwhile is encrypted to alice, never in the clear.
+    await expect(dialog.getByRole('status').filter({ hasText: 'Draft saved' })).toBeVisible({ timeout: 30_000 });
+    const drafts = await waitForMessages('alice', 'Drafts', subject);
+    expect(drafts).toHaveLength(1);
+    expect(topContentType(drafts[0]!.source)).toMatch(ENVELOPE);
+    expect(opensslDecrypt(drafts[0]!.source, alice.user).toString('utf8')).toContain(bodyText);
     await sendAndWait(page, dialog);
+    // Sending deleted the draft.
+    expect(await waitForMessages('alice', 'Drafts', subject, 0)).toHaveLength(0);
   } finally {
     await alice.close();
   }
@@ -152,12 +163,12 @@ test('alice sends bob signed and encrypted mail with an attachment; bob replies 
   // --- on the server: bob's copy is an S/MIME envelope, alice's Sent copy too, and alice can open hers.
   const [delivered] = await waitForMessages('bob', 'INBOX', subject);
   expect(delivered, 'delivered to bob').toBeDefined();
-  expect(topContentType(delivered!.source)).toMatch(/^application\/(x-)?pkcs7-mime;.*smime-type="?(auth)?enveloped-data/);
+  expect(topContentType(delivered!.source)).toMatch(ENVELOPE);
   expect(delivered!.source.toString('latin1')).not.toContain(bodyText);
   expect(holdsBase64(delivered!.source, fileBytes)).toBe(false);
   const [sent] = await waitForMessages('alice', 'Sent', subject);
   expect(sent, "alice's Sent copy").toBeDefined();
-  expect(topContentType(sent!.source)).toMatch(/^application\/(x-)?pkcs7-mime;.*smime-type="?(auth)?enveloped-data/);
+  expect(topContentType(sent!.source)).toMatch(ENVELOPE);
   expect(sent!.source.toString('latin1')).not.toContain(bodyText);
   const sentInner = opensslDecrypt(sent!.source, await demoUser('alice'));
   const sentContent = opensslVerify(sentInner, anchors);
@@ -206,10 +217,10 @@ test('alice sends bob signed and encrypted mail with an attachment; bob replies 
   for (const s of [replyHarvest, replyDirectory]) {
     const [reply] = await waitForMessages('alice', 'INBOX', s);
     expect(reply, s).toBeDefined();
-    expect(topContentType(reply!.source)).toMatch(/^application\/(x-)?pkcs7-mime;.*smime-type="?(auth)?enveloped-data/);
+    expect(topContentType(reply!.source)).toMatch(ENVELOPE);
     const [bobSent] = await waitForMessages('bob', 'Sent', s);
     expect(bobSent, `bob's Sent copy of ${s}`).toBeDefined();
-    expect(topContentType(bobSent!.source)).toMatch(/^application\/(x-)?pkcs7-mime;.*smime-type="?(auth)?enveloped-data/);
+    expect(topContentType(bobSent!.source)).toMatch(ENVELOPE);
     expect(opensslVerify(opensslDecrypt(bobSent!.source, await demoUser('bob')), anchors).toString('utf8')).toContain(' reply ');
   }
 
