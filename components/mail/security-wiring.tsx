@@ -4,14 +4,14 @@ import type { ReactNode } from 'react';
 
 import { useSecurityStores } from '@/stores/security-stores-provider';
 
-import { type ComposeSecurity, ComposeSecurityProvider } from '../compose/security-context';
+import { ComposeSecurityProvider } from '../compose/security-context';
 
-/** Gives the composer the page's keys, trust, address book and the S/MIME worker. */
+/**
+ * Gives the composer the page's keys, trust, address book and the S/MIME worker. No signing
+ * format of its own: there is no user setting yet, so the composer takes the policy's default
+ * once the policy has loaded (asking the trust store for it earlier throws).
+ */
 export function ComposeSecurityWiring({ children }: { children: ReactNode }) {
-  const { sources, trust } = useSecurityStores();
-  const value: ComposeSecurity = {
-    ...sources,
-    signingFormat: () => trust.policy().defaultSigningFormat,
-  };
-  return <ComposeSecurityProvider value={value}>{children}</ComposeSecurityProvider>;
+  const { sources } = useSecurityStores();
+  return <ComposeSecurityProvider value={sources}>{children}</ComposeSecurityProvider>;
 }
