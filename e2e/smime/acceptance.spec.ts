@@ -246,3 +246,31 @@ test('alice sends bob signed and encrypted mail with an attachment; bob replies 
   }
   expect(pageErrors).toEqual([]);
 });
+
+// Found by this spec's runs: the composer read the organisation's policy during render, and the
+// trust store throws until GET /api/security has answered, so "New message" clicked early took
+// the whole page down ("This page couldn't load"). The answer is held back here to open that window.
+test('a composer opened before the security policy has loaded works, and checks certificates once it has', async ({ page }) => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/security', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const crashes: string[] = [];
+  page.on('pageerror', (e) => crashes.push(e.message));
+  await signIn(page, 'alice');
+  await page.getByRole('button', { name: 'New message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New message' });
+  await expect(dialog.getByRole('combobox', { name: 'To' })).toBeVisible();
+  await dialog.getByRole('combobox', { name: 'To' }).fill(BOB);
+  await ensurePressed(dialog.getByRole('group', { name: 'Security' }).getByRole('button', { name: 'Encrypt' }));
+  await expect(dialog.getByRole('region', { name: 'Recipient certificates' }).getByRole('listitem').filter({ hasText: BOB })).toContainText('Checking…');
+  release();
+  await recipientRow(dialog, BOB);
+  expect(crashes).toEqual([]);
+  await dialog.getByRole('button', { name: 'Discard' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Discard this message?' });
+  if (await confirm.isVisible()) await confirm.getByRole('button', { name: 'Delete draft' }).click();
+  await expect(dialog).toBeHidden();
+});
