@@ -113,7 +113,8 @@ export function useSecurityChoices(
       void (async () => {
         try {
           const trust = await security.trust.trustSettings();
-          const found = await assessRecipients(missing, { certificates: security.certificates, trust, policy });
+          // The organisation's policy has loaded by now, even when the composer opened before it.
+          const found = await assessRecipients(missing, { certificates: security.certificates, trust, policy: currentPolicy(security.trust) ?? policy });
           setAssessments((old) => new Map([...old, ...found]));
         } catch {
           for (const a of missing) asked.current.delete(a);
