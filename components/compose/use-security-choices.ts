@@ -6,8 +6,10 @@ import { attachCertificates } from '@/lib/compose/attach-certificate';
 import { type BuildStep, type ProtectedSubmission, buildProtected, encryptDraft, localSmime } from '@/lib/compose/build-protected';
 import { type CertificateState, type RecipientAssessment, assessRecipients, normalizeAddress } from '@/lib/compose/recipient-assessment';
 import { type RecipientField, type SendChoices, type SendPlan, type SenderKeys, decideSend, planProtectedSend, policyCipher } from '@/lib/compose/send-plan';
-import { DEFAULT_SECURITY_POLICY } from '@/lib/policy/security-policy';
+import { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from '@/lib/policy/security-policy';
 import { sameCertificate } from '@/lib/smime';
+
+import type { TrustSource } from '@/stores/security-contracts';
 
 import type { ComposeSecurity } from './security-context';
 
@@ -37,6 +39,32 @@ export class SendBlockedError extends Error {
   }
 }
 
+/** The organisation's policy once the trust source has it, null until then (it throws while loading). */
+export function currentPolicy(trust: Pick<TrustSource, 'policy'>): SecurityPolicy | null {
+  try {
+    return trust.policy();
+  } catch {
+    return null;
+  }
+}
+
+function useLoadedPolicy(security: ComposeSecurity | null): SecurityPolicy | null {
+  const [policy, setPolicy] = useState(() => (security ? currentPolicy(security.trust) : null));
+  useEffect(() => {
+    if (!security || policy) return;
+    let live = true;
+    // trustSettings() waits for the load (and retries a failed one); its failure leaves the default shown.
+    security.trust.trustSettings().then(
+      () => live && setPolicy(currentPolicy(security.trust)),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [security, policy]);
+  return policy;
+}
+
 type Keys = { state: 'loading' } | ({ state: 'ready' } & SenderKeys) | { state: 'error'; message: string };
 
 /**
@@ -50,19 +78,13 @@ export function useSecurityChoices(
   recipients: Record<RecipientField, string[]>,
   startEncrypted: boolean,
 ) {
-  const policy = useMemo(() => security?.trust.policy() ?? DEFAULT_SECURITY_POLICY, [security]);
+  // The organisation's policy arrives with GET /api/security, maybe after the composer opened:
+  // until then the toggles show the default policy, and protect() waits for the real one.
+  const loadedPolicy = useLoadedPolicy(security);
+  const policy = loadedPolicy ?? DEFAULT_SECURITY_POLICY;
+  // The user's sending defaults (Settings → Sending) are read when the composer opens.
   const [sign, setSign] = useState(() => policy.requireSigning || (security?.defaults?.().sign ?? false));
   const [encrypt, setEncrypt] = useState(() => policy.requireEncryption || startEncrypted || (security?.defaults?.().encrypt ?? false));
-  // A composer opened before the policy loaded starts without security sources: the user's
-  // defaults apply once, when they arrive (never again, so a toggle the user changed stays).
-  // State adjusted during render, as React recommends for "when a prop changes".
-  const [defaultsApplied, setDefaultsApplied] = useState(security !== null);
-  if (security && !defaultsApplied) {
-    setDefaultsApplied(true);
-    const defaults = security.defaults?.();
-    if (defaults?.sign) setSign(true);
-    if (defaults?.encrypt) setEncrypt(true);
-  }
   const [attachCertificate, setAttachCertificate] = useState(false);
   const [unencrypted, setUnencrypted] = useState<Set<string>>(() => new Set());
   const [keys, setKeys] = useState<Keys>({ state: 'loading' });
@@ -92,7 +114,8 @@ export function useSecurityChoices(
       void (async () => {
         try {
           const trust = await security.trust.trustSettings();
-          const found = await assessRecipients(missing, { certificates: security.certificates, trust, policy });
+          // The organisation's policy has loaded by now, even when the composer opened before it.
+          const found = await assessRecipients(missing, { certificates: security.certificates, trust, policy: currentPolicy(security.trust) ?? policy });
           setAssessments((old) => new Map([...old, ...found]));
         } catch {
           for (const a of missing) asked.current.delete(a);
@@ -108,19 +131,19 @@ export function useSecurityChoices(
   }, [security, encrypt, addressKey, policy]);
 
   const choices = useCallback(
-    (): SendChoices => ({
+    (current: SecurityPolicy): SendChoices => ({
       from,
       ...recipients,
-      sign: sign || policy.requireSigning,
-      encrypt: encrypt || policy.requireEncryption,
-      signingFormat: security?.signingFormat?.() ?? policy.defaultSigningFormat,
+      sign: sign || current.requireSigning,
+      encrypt: encrypt || current.requireEncryption,
+      signingFormat: security?.signingFormat?.() ?? current.defaultSigningFormat,
       sendUnencryptedTo: [...unencrypted],
       attachOwnCertificate: attachCertificate,
     }),
-    [from, recipients, sign, encrypt, security, policy, unencrypted, attachCertificate],
+    [from, recipients, sign, encrypt, security, unencrypted, attachCertificate],
   );
 
-  const plan = useMemo(() => (keys.state === 'ready' ? decideSend(choices(), keys, assessments, policy) : null), [keys, choices, assessments, policy]);
+  const plan = useMemo(() => (keys.state === 'ready' ? decideSend(choices(policy), keys, assessments, policy) : null), [keys, choices, assessments, policy]);
 
   const rows: RecipientRow[] = (plan?.recipients ?? []).map((r) => {
     const a = assessments.get(r.address);
@@ -144,12 +167,18 @@ export function useSecurityChoices(
   const protect = useCallback(
     async (raw: Uint8Array, onStage: (stage: ProtectStage) => void): Promise<ProtectedSubmission | null> => {
       if (!security) return null;
-      const wanted = choices();
-      if (!wanted.sign && !wanted.encrypt && !wanted.attachOwnCertificate && !policy.requireSigning && !policy.requireEncryption) return null;
+      // Never decided on the default policy: wait for the organisation's (fail closed when it cannot load).
+      let current = loadedPolicy;
+      if (!current) {
+        await security.trust.trustSettings();
+        current = security.trust.policy();
+      }
+      const wanted = choices(current);
+      if (!wanted.sign && !wanted.encrypt && !wanted.attachOwnCertificate) return null;
       if (keys.state !== 'ready') throw new SendBlockedError([{ code: 'no-signing-identity', message: keys.state === 'error' ? keys.message : 'Your keys are still being read. Try again in a moment.' }]);
       onStage('checking');
       const trust = await security.trust.trustSettings();
-      const fresh = await planProtectedSend(wanted, keys, { certificates: security.certificates, trust, policy });
+      const fresh = await planProtectedSend(wanted, keys, { certificates: security.certificates, trust, policy: current });
       setAssessments((old) => new Map([...old, ...fresh.recipients.flatMap((r) => (r.assessment ? [[r.address, r.assessment] as const] : []))]));
       if (fresh.blocked) throw new SendBlockedError(fresh.problems);
       let content = raw;
@@ -162,7 +191,7 @@ export function useSecurityChoices(
       const onProgress = (step: BuildStep) => onStage(step.step === 'signing' ? 'signing' : { encrypting: step.done + 1, of: step.total });
       return buildProtected(content, fresh, { smime: security.smime ?? localSmime, onProgress });
     },
-    [security, choices, keys, policy],
+    [security, choices, keys, loadedPolicy],
   );
 
   /** How a draft may be saved now (Encrypt on: encrypted to the sender only, never plain). */

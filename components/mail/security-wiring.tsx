@@ -1,25 +1,25 @@
 'use client';
 
 import { type ReactNode, useMemo } from 'react';
-import { useStore } from 'zustand';
 
 import { effectiveSendDefaults, readSendPreferences } from '@/lib/compose/send-preferences';
+import { DEFAULT_SECURITY_POLICY } from '@/lib/policy/security-policy';
 import { useSecurityStores } from '@/stores/security-stores-provider';
 
 import { type ComposeSecurity, ComposeSecurityProvider } from '../compose/security-context';
+import { currentPolicy } from '../compose/use-security-choices';
 
 /**
  * Gives the composer the page's keys, trust, address book, the S/MIME worker and the user's
- * sending defaults. Until the organisation's policy has loaded the composer gets nothing (it
- * cannot know what is required), and it is given everything as soon as the policy is there.
+ * sending defaults (Settings → Sending). The organisation's policy may still be loading: the
+ * composer waits for it before it protects a message (use-security-choices.ts), and the defaults
+ * here never throw meanwhile.
  */
 export function ComposeSecurityWiring({ children }: { children: ReactNode }) {
   const { sources, trust, email } = useSecurityStores();
-  const policyLoaded = useStore(trust.state, (s) => s.policy !== null);
-  const value = useMemo((): ComposeSecurity | null => {
-    if (!policyLoaded) return null;
-    const defaults = () => effectiveSendDefaults(readSendPreferences(globalThis.localStorage, email), trust.policy());
-    return { ...sources, signingFormat: () => defaults().signingFormat, defaults };
-  }, [policyLoaded, sources, trust, email]);
+  const value = useMemo((): ComposeSecurity => {
+    const defaults = () => effectiveSendDefaults(readSendPreferences(globalThis.localStorage, email), currentPolicy(trust) ?? DEFAULT_SECURITY_POLICY);
+    return { ...sources, defaults, signingFormat: () => defaults().signingFormat };
+  }, [sources, trust, email]);
   return <ComposeSecurityProvider value={value}>{children}</ComposeSecurityProvider>;
 }
