@@ -68,6 +68,22 @@ async function inboxCopies(user: string, id: string): Promise<Buffer[]> {
   });
 }
 
+/**
+ * Removes the test's copies again: dave's seeded Inbox must stay as seeded (the e2e tests read
+ * its newest message; the integration tests deliver to bob and carol only).
+ */
+async function removeCopies(user: string, id: string): Promise<void> {
+  await withImapUser(user, async (client) => {
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      const uids = await client.search({ header: { 'message-id': `<${id}@sealpost.test>` } }, { uid: true });
+      if (uids && uids.length) await client.messageDelete(uids, { uid: true });
+    } finally {
+      lock.release();
+    }
+  });
+}
+
 /** The delivered bytes without the Return-Path line Dovecot puts in front. */
 const delivered = (source: Buffer) => source.subarray(source.indexOf('\r\n') + 2);
 
@@ -120,6 +136,8 @@ describe('a protected message with Bcc recipients through SMTP', () => {
     const [bobs, ...moreBob] = await inboxCopies('bob', id);
     const [carols, ...moreCarol] = await inboxCopies('carol', id);
     const [daves, ...moreDave] = await inboxCopies('dave', id);
+    await removeCopies('dave', id);
+    expect(await inboxCopies('dave', id)).toEqual([]);
     const [sent, ...moreSent] = await inboxCopies('alice', id);
     expect([moreBob, moreCarol, moreDave, moreSent]).toEqual([[], [], [], []]);
     expect(delivered(bobs!).equals(Buffer.from(built.raw))).toBe(true);
