@@ -1,6 +1,7 @@
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { KeystoreLockedError } from '@/lib/keystore/errors';
 import { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from '@/lib/policy/security-policy';
 import { type Identity, type ReadResult, encryptMessage, signAndEncryptMessage, signMessage, softKeyFromPkcs8 } from '@/lib/smime';
 
@@ -51,9 +52,9 @@ function fakes({
 } = {}): Fakes {
   const f: Fakes = { trustCalls: [], harvested: [], unlocks: 0, deps: undefined as unknown as ReaderSmimeDeps };
   let isLocked = locked;
-  const keys: IdentitySource & { requestUnlock?: () => Promise<void> } = {
+  const keys: IdentitySource = {
     async identitiesForReading() {
-      if (isLocked) throw Object.assign(new Error('The keystore is locked.'), { name: 'KeystoreLockedError' });
+      if (isLocked) throw new KeystoreLockedError();
       return identities();
     },
     signingIdentity: async () => null,
@@ -63,6 +64,7 @@ function fakes({
     keys.requestUnlock = async () => {
       f.unlocks++;
       isLocked = false;
+      return true;
     };
   // Like stores/trust-store.ts: policy() throws until trustSettings() has loaded the organisation's settings.
   let loaded = false;

@@ -4,7 +4,7 @@ import { ApiRequestError, api, errorMessage } from '@/lib/api/client';
 import type { MessageStructure } from '@/lib/api/types';
 import { parseMessage } from '@/lib/mail/parse-message';
 import { trackDecryptingIdentities } from '@/lib/reading/decrypting-identities';
-import { isKeystoreLocked, unlockFunction } from '@/lib/reading/keystore-lock';
+import { isKeystoreError } from '@/lib/keystore/errors';
 import type { SecurityPolicy } from '@/lib/policy/security-policy';
 import { type ReadProblem, type SecurityBannerModel, policyReasons, securityBanner } from '@/lib/reading/security-banner';
 import { isSmimeMessage, messageContentType, smimeLabel } from '@/lib/reading/smime-label';
@@ -122,7 +122,7 @@ export function createReaderStore({
       const identities = await smime.identities.identitiesForReading();
       return { identities, problem: identities.length ? null : { code: 'no-identities' } };
     } catch (e) {
-      if (isKeystoreLocked(e)) return { identities: [], problem: { code: 'keystore-locked', canUnlock: unlockFunction(smime.identities) !== null } };
+      if (isKeystoreError(e, 'locked')) return { identities: [], problem: { code: 'keystore-locked', canUnlock: smime.identities.requestUnlock !== undefined } };
       throw e;
     }
   };
@@ -300,10 +300,10 @@ export function createReaderStore({
         set({ folder: null, uid: null, message: null, status: 'idle', error: null, remoteImagesAllowed: false, fullWindow: false, security: null });
       },
       async unlock() {
-        const unlockKeystore = unlockFunction(smime?.identities);
-        if (!unlockKeystore) return;
+        const identities = smime?.identities;
+        if (!identities?.requestUnlock) return;
         try {
-          await unlockKeystore();
+          if (!(await identities.requestUnlock())) return;
         } catch {
           // A cancelled or wrong passphrase: the message stays locked and the banner says so.
           return;

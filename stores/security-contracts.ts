@@ -4,6 +4,7 @@
 // (so tests give fakes) and never reach into IndexedDB or the server themselves.
 import type * as pkijs from 'pkijs';
 
+import type { CertificateOrigin } from '@/lib/certbook/certbook-entry';
 import type { SecurityPolicy } from '@/lib/policy/security-policy';
 import type { Identity, ReadResult, TrustSettings } from '@/lib/smime';
 
@@ -15,6 +16,8 @@ export interface IdentitySource {
   signingIdentity(address: string): Promise<Identity | null>;
   /** The user's own encryption certificate for `address` (encrypt-to-self, Sent and Drafts), null when none. */
   ownEncryptionCertificate(address: string): Promise<pkijs.Certificate | null>;
+  /** Asks the user to unlock the keystore (its passphrase dialog); true once unlocked, false when cancelled. Absent where there is no lock. */
+  requestUnlock?(reason?: string): Promise<boolean>;
 }
 
 /** Trust anchors (organisation's + user's), revocation mode and the relay-backed fetcher with its cache. */
@@ -23,7 +26,7 @@ export interface TrustSource {
   policy(): SecurityPolicy;
 }
 
-export type CertificateOrigin = 'harvested' | 'imported' | 'directory';
+export type { CertificateOrigin };
 
 /** A correspondent's certificate found for sending, with where it came from. */
 export interface RecipientCertificate {

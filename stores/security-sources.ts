@@ -5,11 +5,8 @@ import type { IdentityStore } from './identity-store';
 import type { CertificateSource, IdentitySource, TrustSource } from './security-contracts';
 import type { TrustStore } from './trust-store';
 
-/** The user's keys as the reader and composer see them, plus the keystore's unlock prompt. */
-export type UnlockableIdentitySource = IdentitySource & { requestUnlock(reason?: string): Promise<boolean> };
-
 export interface SecuritySources {
-  identities: UnlockableIdentitySource;
+  identities: IdentitySource;
   trust: TrustSource;
   certificates: CertificateSource;
   /** lib/smime in a Web Worker (private-key operations stay on the page). */

@@ -11,8 +11,10 @@ import { certificateEmails, readCertificates } from '../smime';
 
 import { fingerprintOf } from './certificate-facts';
 
-/** Where an entry came from (the same union as stores/security-contracts.ts CertificateOrigin). */
-export type CertbookOrigin = 'harvested' | 'imported' | 'directory';
+/** Where a correspondent's certificate came from: their signed mail, the user's import, or the LDAP directory. */
+export type CertificateOrigin = 'harvested' | 'imported' | 'directory';
+/** An address-book entry's origin. */
+export type CertbookOrigin = CertificateOrigin;
 
 /** A correspondent's key changed unexpectedly: kept with the entry until the user deletes it. */
 export interface KeyChangeFlag {

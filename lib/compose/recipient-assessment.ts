@@ -4,11 +4,11 @@
 // policy's smallest RSA key. The address book only finds candidates; it decides nothing.
 import type * as pkijs from 'pkijs';
 
+import type { CertificateOrigin } from '../certbook/certbook-entry';
 import type { SecurityPolicy } from '../policy/security-policy';
 import { certificateEmails, summarizeCertificate, validateCertificate, type TrustSettings } from '../smime';
 
-/** Where a candidate certificate came from (stores/security-contracts.ts CertificateOrigin). */
-export type CertificateOrigin = 'harvested' | 'imported' | 'directory';
+export type { CertificateOrigin };
 
 /** A candidate to encrypt to, as CertificateSource.recipientCertificates gives it. */
 export interface CandidateCertificate {

@@ -4,16 +4,17 @@
 // read by everyone (RFC 8551 section 2.7 makes AES-128-CBC a MUST); a GCM cipher only when the
 // recipient announced it or the organisation says every client reads GCM.
 import { chooseSendCipher } from '../smime';
+import { OID } from '../smime/oids';
 
 import type { SecurityPolicy, SendCipherChoice } from './security-policy';
 
 /** SMIMECapabilities OIDs (RFC 3565 and RFC 5084). */
 const CIPHER_OIDS: Record<SendCipherChoice, string> = {
-  'aes-128-cbc': '2.16.840.1.101.3.4.1.2',
-  'aes-192-cbc': '2.16.840.1.101.3.4.1.22',
-  'aes-256-cbc': '2.16.840.1.101.3.4.1.42',
-  'aes-128-gcm': '2.16.840.1.101.3.4.1.6',
-  'aes-256-gcm': '2.16.840.1.101.3.4.1.46',
+  'aes-128-cbc': OID.aes128Cbc,
+  'aes-192-cbc': OID.aes192Cbc,
+  'aes-256-cbc': OID.aes256Cbc,
+  'aes-128-gcm': OID.aes128Gcm,
+  'aes-256-gcm': OID.aes256Gcm,
 };
 
 export type SendCipherDecision = { cipher: SendCipherChoice } | { cipher: null; reason: string };
