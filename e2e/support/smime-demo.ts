@@ -92,7 +92,8 @@ export function opensslDecrypt(raw: Buffer, user: DemoUser): Buffer {
   return withTemp((dir) => {
     const file = path.join(dir, 'message.eml');
     fs.writeFileSync(file, raw);
-    return execFileSync('openssl', ['cms', '-decrypt', '-in', file, '-inkey', user.key, '-recip', user.cert], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Large attachments decrypt to tens of MB: past execFileSync's 1 MB default.
+    return execFileSync('openssl', ['cms', '-decrypt', '-in', file, '-inkey', user.key, '-recip', user.cert], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 128 * 1024 * 1024 });
   });
 }
 

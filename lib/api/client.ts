@@ -10,7 +10,6 @@ import { decodeDirectoryAnswer } from './directory-answer';
 
 import type {
   ApiError,
-  ApiErrorCode,
   CertbookListing,
   ContactSuggestions,
   CopyResult,
@@ -32,26 +31,12 @@ import type {
   SecurityConfigAnswer,
   SendResult,
   SessionInfo,
+  StoredSentCopy,
 } from './types';
-import type { ProtectedSendResult } from './types';
+import { ApiRequestError, toApiRequestError } from './request-error';
+import { type SendTransport, type UploadProgress, sendProtected } from './send-protected';
 
-export class ApiRequestError extends Error {
-  constructor(
-    readonly code: ApiErrorCode | 'network',
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'ApiRequestError';
-  }
-}
-
-const GENERIC = 'Something went wrong on the server.';
-
-/** The message to show for any failure of an API call. */
-export function errorMessage(err: unknown, fallback = GENERIC): string {
-  return err instanceof ApiRequestError ? err.message : fallback;
-}
+export { ApiRequestError, errorMessage, toApiRequestError } from './request-error';
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await send(path, init);
@@ -98,14 +83,6 @@ async function send(path: string, init?: RequestInit): Promise<Response> {
   throw toApiRequestError(res.status, await res.json().catch(() => null));
 }
 
-/** The error of a failed answer: the server's code and message (the same for fetch and XHR). */
-export function toApiRequestError(status: number, body: unknown): ApiRequestError {
-  const err = (body as ApiError | null)?.error;
-  const message = err?.message ?? GENERIC;
-  // An unexpected failure names its server log entry, for a support call.
-  return new ApiRequestError(err?.code ?? 'internal', err?.requestId ? `${message} (Reference ${err.requestId})` : message, status);
-}
-
 /**
  * `{ ...fields, "raw": "<base64>" }` as a Blob, the base64 written as bytes: a message with
  * large attachments never becomes one huge string (which blocked the page for seconds).
@@ -115,8 +92,7 @@ function rawMessageJson(raw: Uint8Array, fields: Record<string, unknown>): Blob 
   return new Blob([`${head}${head.length > 1 ? ',' : ''}"raw":"`, base64Bytes(raw) as Uint8Array<ArrayBuffer>, '"}'], { type: 'application/json' });
 }
 
-/** Upload progress: bytes of the request body sent so far, of `total`. */
-export type UploadProgress = (sent: number, total: number) => void;
+export type { UploadProgress } from './send-protected';
 
 /**
  * A JSON POST through XMLHttpRequest, whose upload events fetch() does not offer, with the
@@ -229,20 +205,17 @@ export const api = {
   /** The administrator's S/MIME policy and the organisation's roots (base64 DER), unchecked: lib/policy and lib/trust read them. */
   security: () => request<SecurityConfigAnswer>('/api/security'),
   /**
-   * A protected send (issue 5): the main message (stored in Sent; `to` may be empty when every
-   * recipient is Bcc) and separate copies, each submitted to its own recipients only; progress
-   * counts the whole upload.
+   * A protected send: the main message (stored in Sent; `to` may be empty when every recipient
+   * is Bcc) and separate copies, each submitted to its own recipients only, each in its own
+   * request (see ./send-protected.ts); progress counts them all.
    */
   sendProtected: (main: { raw: Uint8Array; to: string[] }, separate: { raw: Uint8Array; to: string[] }[], onProgress: UploadProgress) =>
-    postWithProgress<ProtectedSendResult>('/api/send', protectedSendJson(main, separate), onProgress),
+    sendProtected(httpSendTransport, main, separate, onProgress),
 };
 
 export type Api = typeof api;
 
-/** The body of a protected send, every message's base64 written as bytes (see rawMessageJson). */
-function protectedSendJson(main: { raw: Uint8Array; to: string[] }, separate: { raw: Uint8Array; to: string[] }[]): Blob {
-  const parts: BlobPart[] = [`{"to":${JSON.stringify(main.to)},"separate":[`];
-  separate.forEach((copy, i) => parts.push(`${i ? ',' : ''}{"to":${JSON.stringify(copy.to)},"raw":"`, base64Bytes(copy.raw) as Uint8Array<ArrayBuffer>, '"}'));
-  parts.push('],"raw":"', base64Bytes(main.raw) as Uint8Array<ArrayBuffer>, '"}');
-  return new Blob(parts, { type: 'application/json' });
-}
+const httpSendTransport: SendTransport = {
+  send: (raw, to, saveToSent, onProgress) => postWithProgress<SendResult>('/api/send', rawMessageJson(raw, saveToSent ? { to } : { to, saveToSent }), onProgress),
+  storeSent: (raw, onProgress) => postWithProgress<StoredSentCopy>('/api/sent', rawMessageJson(raw, {}), onProgress),
+};

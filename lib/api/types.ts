@@ -315,15 +315,24 @@ export interface SecurityConfigAnswer {
   organisationAnchors: string[];
 }
 
-/** POST /api/send, extra submissions: a copy of the message submitted to its own recipients only, not stored in Sent (a Bcc recipient's own envelope, an explicit unencrypted copy). */
+/**
+ * One separate copy of a protected send (a Bcc recipient's own envelope, an explicit
+ * unencrypted copy): submitted to its own recipients only, not stored in Sent.
+ */
 export interface SeparateSubmissionOutcome {
   to: string[];
   sent: boolean;
-  /** Why this copy was not sent (the main message and the other copies were). */
-  error?: ApiError['error'];
+  /** Why this copy was not sent (the main message and the other copies may have been). */
+  error?: { code: ApiErrorCode | 'network'; message: string };
 }
 
-/** POST /api/send with `separate`: each copy's outcome in the order given. A refused copy never hides behind a sent main message. */
+/** A protected send (lib/api/send-protected.ts): each copy's outcome in the order given. A refused copy never hides behind a sent main message. */
 export interface ProtectedSendResult extends SendResult {
   separate: SeparateSubmissionOutcome[];
+}
+
+/** POST /api/sent: a copy stored in Sent without sending it. */
+export interface StoredSentCopy {
+  savedToSent: boolean;
+  sentFolder: string | null;
 }

@@ -1,14 +1,12 @@
 import 'server-only';
 
-import type { ApiError } from '@/lib/api/types';
-
 import { config } from '../config';
 import { forgetRecentCorrespondents } from '../contacts/recent-correspondents';
-import { AppError, ERROR_RESPONSES } from '../errors';
+import { AppError } from '../errors';
 import { withSessionImap } from '../imap/session-imap';
 import type { Session } from '../session/session-store';
 import { sessionStore } from '../session/sessions';
-import { SmtpRejectedError, submitMessage } from '../smtp/smtp-client';
+import { submitMessage } from '../smtp/smtp-client';
 
 // Sending: the browser built (and maybe signed and encrypted) the whole message; we submit its
 // exact bytes over SMTP, then APPEND the same bytes to Sent, so the copy there verifies and
@@ -18,10 +16,6 @@ import { SmtpRejectedError, submitMessage } from '../smtp/smtp-client';
 export const MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
 /** Most envelope recipients of one message (RFC 5321 §4.5.3.1.8: servers take at least 100). */
 export const MAX_RECIPIENTS = 100;
-/** Most separate copies with one send (one per Bcc recipient at most, so the recipient bound holds them). */
-export const MAX_SEPARATE_MESSAGES = MAX_RECIPIENTS;
-/** All copies of one send together: one message's worth (the request body's own bound is about as large). */
-export const MAX_SEND_TOTAL_BYTES = MAX_MESSAGE_BYTES;
 
 export interface SendRequest {
   /** The complete RFC 5322 message with CRLF line ends; never modified. */
@@ -29,117 +23,85 @@ export interface SendRequest {
   /** SMTP envelope. `from` defaults to the session's address; `to` lists every recipient, Bcc included. */
   envelope: { from?: string; to: string[] };
   /**
-   * Copies submitted to their own recipients only and not stored in Sent: an encrypted
-   * message's envelope per Bcc recipient, an explicit unencrypted copy. With copies, `envelope.to`
-   * may be empty: the main message then only goes to Sent.
+   * False for a copy that must not be stored: a protected message's envelope for one Bcc
+   * recipient, an explicit unencrypted copy (the browser sends each in its own request and
+   * stores the main message, see lib/api/send-protected.ts).
    */
-  separate?: { raw: Buffer; to: string[] }[];
-}
-
-export interface SeparateOutcome {
-  to: string[];
-  sent: boolean;
-  /** Why the copy was not sent: the user-safe answer of its failure. */
-  error?: ApiError['error'];
+  saveToSent?: boolean;
 }
 
 export interface SendOutcome {
   sent: true;
-  /** False when the message went out but the copy could not be stored in Sent. */
+  /** False when the message went out but the copy could not be stored in Sent (or none was asked for). */
   savedToSent: boolean;
-  /** The Sent folder's path; null when it could not be found. */
+  /** The Sent folder's path; null when it could not be found or nothing was stored. */
   sentFolder: string | null;
   /** UID of the copy in Sent, when the server reports it (UIDPLUS). */
   uid?: number;
-  /** One per separate copy, in order (empty without copies). */
-  separate: SeparateOutcome[];
 }
 
 /**
- * Submits `raw` with the session's credentials, then each separate copy to its own recipients,
- * then stores `raw` in the special-use \Sent folder, flagged \Seen. Throws only when nothing was
- * sent: 'message-too-large', 'message-bad-line-ends', 'bad-request', 'smtp-unavailable',
- * 'smtp-auth-failed', 'smtp-rejected' (SmtpRejectedError). A refused main message stops the
- * send before any copy goes out. Once something went out, a refused copy is reported in
- * `separate` and a failed copy to Sent as savedToSent: false, never thrown: sending again would
- * duplicate what went out.
+ * Submits `raw` with the session's credentials, then (unless `saveToSent` is false) stores it
+ * in the special-use \Sent folder, flagged \Seen. Throws only when nothing was sent:
+ * 'message-too-large', 'message-bad-line-ends', 'bad-request', 'smtp-unavailable',
+ * 'smtp-auth-failed', 'smtp-rejected' (SmtpRejectedError). Once the message went out, a failed
+ * copy to Sent is savedToSent: false, never thrown: sending again would duplicate it.
  */
-export async function sendMessage(session: Session, { raw, envelope, separate = [] }: SendRequest): Promise<SendOutcome> {
+export async function sendMessage(session: Session, { raw, envelope, saveToSent = true }: SendRequest): Promise<SendOutcome> {
   if (session.ended) throw new AppError('not-signed-in');
-  checkBounds(raw, envelope.to, separate);
+  checkBounds(raw, envelope.to);
   const { smtp, tlsCaFile } = config();
-  const submit = async (message: Buffer, to: string[]) => {
-    try {
-      await submitMessage({
-        endpoint: smtp,
-        caFile: tlsCaFile,
-        user: session.username,
-        password: sessionStore().password(session),
-        from: envelope.from ?? session.email,
-        to,
-        message,
-      });
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'smtp-unavailable') {
-        console.warn(`[sealpost] SMTP ${smtp.host}:${smtp.port} (${smtp.security}): ${err.message}`);
-      }
-      throw err;
+  try {
+    await submitMessage({
+      endpoint: smtp,
+      caFile: tlsCaFile,
+      user: session.username,
+      password: sessionStore().password(session),
+      from: envelope.from ?? session.email,
+      to: envelope.to,
+      message: raw,
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'smtp-unavailable') {
+      console.warn(`[sealpost] SMTP ${smtp.host}:${smtp.port} (${smtp.security}): ${err.message}`);
     }
-  };
-
-  let anySent = false;
-  if (envelope.to.length > 0) {
-    await submit(raw, envelope.to);
-    anySent = true;
+    throw err;
   }
-  const outcomes: SeparateOutcome[] = [];
-  let firstFailure: unknown = null;
-  for (const copy of separate) {
-    try {
-      await submit(copy.raw, copy.to);
-      outcomes.push({ to: copy.to, sent: true });
-      anySent = true;
-    } catch (err) {
-      firstFailure ??= err;
-      if (!(err instanceof AppError)) console.error(`[sealpost] a separate copy for ${session.username} failed:`, err);
-      outcomes.push({ to: copy.to, sent: false, error: userError(err) });
-    }
+  if (!saveToSent) {
+    forgetRecentCorrespondents(session);
+    return { sent: true, savedToSent: false, sentFolder: null };
   }
-  if (!anySent) throw firstFailure;
+  return { sent: true, ...(await storeSentCopy(session, raw)) };
+}
 
+/**
+ * Stores `raw` in \Sent without sending it: the main message of a protected send whose every
+ * recipient got a copy of their own (all Bcc). Never throws once the session is valid: a copy
+ * that could not be stored is savedToSent: false, like after a send.
+ */
+export async function storeSentCopy(session: Session, raw: Buffer): Promise<Omit<SendOutcome, 'sent'>> {
+  if (session.ended) throw new AppError('not-signed-in');
+  if (raw.length > MAX_MESSAGE_BYTES) throw new AppError('message-too-large', `${raw.length} bytes`);
   try {
     const saved = await saveToSent(session, raw);
-    return { sent: true, savedToSent: saved.path !== null, sentFolder: saved.path, ...(saved.uid ? { uid: saved.uid } : {}), separate: outcomes };
+    return { savedToSent: saved.path !== null, sentFolder: saved.path, ...(saved.uid ? { uid: saved.uid } : {}) };
   } catch (err) {
     const detail = err instanceof AppError ? `${err.code}: ${err.message}` : String(err);
     console.warn(`[sealpost] sent for ${session.username}, but not saved to Sent: ${detail}`);
-    return { sent: true, savedToSent: false, sentFolder: null, separate: outcomes };
+    return { savedToSent: false, sentFolder: null };
   } finally {
     // The recipients are recent correspondents now: completion reads Sent again.
     forgetRecentCorrespondents(session);
   }
 }
 
-/** Sizes and recipients: each copy within its bounds, every recipient once across all copies. */
-function checkBounds(raw: Buffer, to: string[], separate: { raw: Buffer; to: string[] }[]): void {
-  if (separate.length > MAX_SEPARATE_MESSAGES) throw new AppError('bad-request', `${separate.length} separate copies`);
-  const sizes = [raw.length, ...separate.map((s) => s.raw.length)];
-  if (sizes.some((n) => n > MAX_MESSAGE_BYTES)) throw new AppError('message-too-large', `a copy of ${Math.max(...sizes)} bytes`);
-  const total = sizes.reduce((a, b) => a + b, 0);
-  if (total > MAX_SEND_TOTAL_BYTES) throw new AppError('message-too-large', `${total} bytes in all copies`);
-  if (to.length === 0 && separate.length === 0) throw new AppError('bad-request', 'no recipients');
-  if (separate.some((s) => s.to.length === 0)) throw new AppError('bad-request', 'a separate copy without recipients');
-  const all = [to, ...separate.map((s) => s.to)].flat().map((a) => a.toLowerCase());
-  if (all.length > MAX_RECIPIENTS) throw new AppError('bad-request', `${all.length} recipients`);
-  // A recipient in two envelopes would get two copies (and, for Bcc, be listed where they must not be).
-  if (new Set(all).size !== all.length) throw new AppError('bad-request', 'a recipient in more than one copy');
-}
-
-/** What the user reads about a copy that was not sent: the server's reply, or a fixed message. */
-function userError(err: unknown): ApiError['error'] {
-  if (err instanceof SmtpRejectedError) return err.toApiError().error;
-  const code = err instanceof AppError ? err.code : 'internal';
-  return { code, message: ERROR_RESPONSES[code].message };
+/** Size and recipients within bounds, every recipient once. */
+function checkBounds(raw: Buffer, to: string[]): void {
+  if (raw.length > MAX_MESSAGE_BYTES) throw new AppError('message-too-large', `${raw.length} bytes`);
+  if (to.length === 0) throw new AppError('bad-request', 'no recipients');
+  if (to.length > MAX_RECIPIENTS) throw new AppError('bad-request', `${to.length} recipients`);
+  // A recipient listed twice would get two copies.
+  if (new Set(to.map((a) => a.toLowerCase())).size !== to.length) throw new AppError('bad-request', 'a recipient listed twice');
 }
 
 /** APPENDs `raw` to the \Sent folder; path null when the account has none. */

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { ApiRequestError } from '@/lib/api/request-error';
+import { type SendTransport, sendProtected } from '@/lib/api/send-protected';
 import { buildProtected } from '@/lib/compose/build-protected';
 import type { CandidateCertificate } from '@/lib/compose/recipient-assessment';
 import { planProtectedSend } from '@/lib/compose/send-plan';
@@ -14,9 +16,10 @@ import { withImapUser } from '../support/imap-user';
 import { pkiManifest } from '../support/stack';
 
 // A protected message with Bcc recipients through the real stack: lib/compose plans and builds
-// it with the demo PKI (To bob, Bcc carol and dave), sendMessage submits the main message and
-// each Bcc copy over SMTP; then each user's mailbox is read over IMAP: every Bcc recipient got
-// bytes of their own that only they (and the sender) can open, and Sent holds the main message.
+// it with the demo PKI (To bob, Bcc carol and dave), lib/api's sendProtected sends the main
+// message and each Bcc copy one by one through sendMessage (what POST /api/send runs) over SMTP;
+// then each user's mailbox is read over IMAP: every Bcc recipient got bytes of their own that
+// only they (and the sender) can open, and Sent holds the main message.
 
 type SendModule = typeof import('@/server/mail/send-message');
 type SessionsModule = typeof import('@/server/session/sessions');
@@ -24,6 +27,7 @@ type Session = import('@/server/session/session-store').Session;
 
 let send: SendModule;
 let sessions: SessionsModule;
+let smtp: typeof import('@/server/smtp/smtp-client');
 let session: Session;
 const users: Record<string, Identity> = {};
 let trust: TrustSettings;
@@ -34,6 +38,7 @@ beforeAll(async () => {
   stubAppEnv();
   send = await import('@/server/mail/send-message');
   sessions = await import('@/server/session/sessions');
+  smtp = await import('@/server/smtp/smtp-client');
   session = sessions.sessionStore().create('alice', 'alice@sealpost.test', 'alice-pass', '127.0.0.1');
   const manifest = pkiManifest();
   for (const name of ['alice', 'bob', 'carol', 'dave']) {
@@ -87,6 +92,19 @@ async function removeCopies(user: string, id: string): Promise<void> {
 /** The delivered bytes without the Return-Path line Dovecot puts in front. */
 const delivered = (source: Buffer) => source.subarray(source.indexOf('\r\n') + 2);
 
+/** sendProtected's transport as the routes run it, errors mapped as the browser reads them. */
+function serverTransport(): SendTransport {
+  const asBrowserError = (err: unknown) => {
+    if (!(err instanceof smtp.SmtpRejectedError)) return err;
+    const { error } = err.toApiError();
+    return new ApiRequestError(error.code, error.message, smtp.SMTP_REJECTED_STATUS);
+  };
+  return {
+    send: (raw, to, saveToSent) => send.sendMessage(session, { raw: Buffer.from(raw), envelope: { to }, saveToSent }).catch((err: unknown) => Promise.reject(asBrowserError(err))),
+    storeSent: (raw) => send.storeSentCopy(session, Buffer.from(raw)),
+  };
+}
+
 async function text(user: string, raw: Uint8Array): Promise<string> {
   return (await readMessage(raw, { identities: [users[user]!], trust })).report.text;
 }
@@ -119,11 +137,7 @@ describe('a protected message with Bcc recipients through SMTP', () => {
       '',
     ].join('\r\n');
     const built = await buildProtected(new TextEncoder().encode(message), plan);
-    const outcome = await send.sendMessage(session, {
-      raw: Buffer.from(built.raw),
-      envelope: { to: built.to },
-      separate: built.separate.map((s) => ({ raw: Buffer.from(s.raw), to: s.to })),
-    });
+    const outcome = await sendProtected(serverTransport(), { raw: built.raw, to: built.to }, built.separate, () => {});
     expect(outcome).toMatchObject({
       sent: true,
       savedToSent: true,
@@ -161,15 +175,9 @@ describe('a protected message with Bcc recipients through SMTP', () => {
   it('reports a refused Bcc copy for its recipient and still delivers and stores the rest', async () => {
     const id = crypto.randomUUID();
     const raw = (to: string) => Buffer.from(`From: alice@sealpost.test\r\nTo: ${to}\r\nSubject: refused copy\r\nMessage-ID: <${id}@sealpost.test>\r\n\r\nHello.\r\n`);
-    const outcome = await send.sendMessage(session, {
-      raw: raw('bob@sealpost.test'),
-      envelope: { to: ['bob@sealpost.test'] },
-      separate: [{ raw: raw('someone@example.com'), to: ['someone@example.com'] }],
-    });
+    const outcome = await sendProtected(serverTransport(), { raw: raw('bob@sealpost.test'), to: ['bob@sealpost.test'] }, [{ raw: raw('someone@example.com'), to: ['someone@example.com'] }], () => {});
     expect(outcome.savedToSent).toBe(true);
-    expect(outcome.separate).toEqual([
-      { to: ['someone@example.com'], sent: false, error: expect.objectContaining({ code: 'smtp-rejected', rejectedRecipients: ['someone@example.com'] }) },
-    ]);
+    expect(outcome.separate).toEqual([{ to: ['someone@example.com'], sent: false, error: { code: 'smtp-rejected', message: expect.any(String) } }]);
     expect(outcome.separate[0]!.error!.message).toContain('Relaying to <someone@example.com> denied');
     expect(await inboxCopies('bob', id)).toHaveLength(1);
   });

@@ -32,7 +32,7 @@ async function answer(res: Response) {
 
 beforeEach(() => {
   vi.mocked(requireSession).mockReset().mockResolvedValue(session as never);
-  vi.mocked(sendMessage).mockReset().mockResolvedValue({ sent: true, savedToSent: true, sentFolder: 'Sent', uid: 7, separate: [] });
+  vi.mocked(sendMessage).mockReset().mockResolvedValue({ sent: true, savedToSent: true, sentFolder: 'Sent', uid: 7 });
 });
 
 describe('POST /api/send', () => {
@@ -126,66 +126,24 @@ describe('POST /api/send', () => {
   });
 
   it('reports a message that went out but was not saved to Sent', async () => {
-    vi.mocked(sendMessage).mockResolvedValue({ sent: true, savedToSent: false, sentFolder: null, separate: [] });
+    vi.mocked(sendMessage).mockResolvedValue({ sent: true, savedToSent: false, sentFolder: null });
     const res = await post({ raw: RAW.toString('base64'), to: ['bob@sealpost.test'] });
     expect(await res.json()).toEqual({ sent: true, savedToSent: false, sentFolder: null });
   });
 
-  describe('separate copies', () => {
-    const COPY = Buffer.from('Subject: for dave\r\n\r\nHello.\r\n');
-    const withCopies = (separate: unknown, to: string[] = ['bob@sealpost.test']) => post({ raw: RAW.toString('base64'), to, separate });
+  it('passes saveToSent false for a separate copy, and stores otherwise', async () => {
+    await post({ raw: RAW.toString('base64'), to: ['dave@sealpost.test'], saveToSent: false });
+    await post({ raw: RAW.toString('base64'), to: ['bob@sealpost.test'] });
+    expect(vi.mocked(sendMessage).mock.calls.map(([, r]) => r.saveToSent)).toEqual([false, true]);
+  });
 
-    it('passes each copy with its own recipients and answers each outcome', async () => {
-      const refused = { code: 'smtp-rejected' as const, message: 'The outgoing mail server refused the recipient erin@sealpost.test (550 no). The message was not sent.', rejectedRecipients: ['erin@sealpost.test'] };
-      vi.mocked(sendMessage).mockResolvedValue({
-        sent: true,
-        savedToSent: true,
-        sentFolder: 'Sent',
-        separate: [
-          { to: ['dave@sealpost.test'], sent: true },
-          { to: ['erin@sealpost.test'], sent: false, error: refused },
-        ],
-      });
-      const res = await withCopies([
-        { raw: COPY.toString('base64'), to: ['dave@sealpost.test'] },
-        { raw: RAW.toString('base64'), to: ['erin@sealpost.test'] },
-      ]);
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({
-        sent: true,
-        savedToSent: true,
-        sentFolder: 'Sent',
-        separate: [
-          { to: ['dave@sealpost.test'], sent: true },
-          { to: ['erin@sealpost.test'], sent: false, error: refused },
-        ],
-      });
-      const [, request] = vi.mocked(sendMessage).mock.calls[0]!;
-      expect(request.envelope).toEqual({ to: ['bob@sealpost.test'] });
-      expect(request.separate?.map((c) => [c.raw.toString('latin1'), c.to])).toEqual([
-        [COPY.toString('latin1'), ['dave@sealpost.test']],
-        [RAW.toString('latin1'), ['erin@sealpost.test']],
-      ]);
-    });
-
-    it('takes a main message without recipients when there are copies (it then only goes to Sent)', async () => {
-      const res = await withCopies([{ raw: COPY.toString('base64'), to: ['dave@sealpost.test'] }], []);
-      expect(res.status).toBe(200);
-      expect(vi.mocked(sendMessage).mock.calls[0]![1].envelope).toEqual({ to: [] });
-    });
-
-    it.each([
-      ['no recipients anywhere', [], []],
-      ['a copy without recipients', [{ raw: COPY.toString('base64'), to: [] }], ['bob@sealpost.test']],
-      ['a copy that is not base64', [{ raw: 'U3ViamVjdDo*aGk=', to: ['dave@sealpost.test'] }], ['bob@sealpost.test']],
-      ['a copy with an unknown field', [{ raw: COPY.toString('base64'), to: ['dave@sealpost.test'], store: true }], ['bob@sealpost.test']],
-      ['101 copies', Array.from({ length: 101 }, (_, i) => ({ raw: COPY.toString('base64'), to: [`u${i}@sealpost.test`] })), ['bob@sealpost.test']],
-      ['a copy to a recipient that is not an address', [{ raw: COPY.toString('base64'), to: ['<dave@sealpost.test>'] }], ['bob@sealpost.test']],
-    ])('refuses %s with 400', async (_name, separate, to) => {
-      const { status, body } = await answer(await withCopies(separate, to));
-      expect(status).toBe(400);
-      expect(body.error?.code).toBe('bad-request');
-      expect(sendMessage).not.toHaveBeenCalled();
-    });
+  it.each([
+    ['the old one-request form with separate copies', { raw: RAW.toString('base64'), to: ['bob@sealpost.test'], separate: [] }],
+    ['saveToSent that is not a boolean', { raw: RAW.toString('base64'), to: ['bob@sealpost.test'], saveToSent: 'no' }],
+  ])('refuses %s with 400', async (_name, body) => {
+    const { status, body: answered } = await answer(await post(body));
+    expect(status).toBe(400);
+    expect(answered.error?.code).toBe('bad-request');
+    expect(sendMessage).not.toHaveBeenCalled();
   });
 });
