@@ -19,7 +19,9 @@ export function ComposeSecurityWiring({ children }: { children: ReactNode }) {
   const { sources, trust, email } = useSecurityStores();
   const value = useMemo((): ComposeSecurity => {
     const defaults = () => effectiveSendDefaults(readSendPreferences(globalThis.localStorage, email), currentPolicy(trust) ?? DEFAULT_SECURITY_POLICY);
-    return { ...sources, defaults, signingFormat: () => defaults().signingFormat };
+    // Opening an encrypted original for a reply or a draft is as heavy as reading it: the worker does it.
+    const read: ComposeSecurity['read'] = (raw, context) => sources.smime.readMessage(raw, context);
+    return { ...sources, read, defaults, signingFormat: () => defaults().signingFormat };
   }, [sources, trust, email]);
   return <ComposeSecurityProvider value={value}>{children}</ComposeSecurityProvider>;
 }
