@@ -116,6 +116,27 @@ describe('certbook store: harvest', () => {
     expect(server.calls.put).toBe(1);
   });
 
+  it('clears a key-change flag the user accepts, on the server too, and ranks the certificate like any other', async () => {
+    const server = fakeServer([await storedEntry((await contactCertificate({ emails: [BOB], issuer: 'Issuing CA' })).der)]);
+    const store = createCertbookStore({ api: server.api, now: () => NOW });
+    const other = await contactCertificate({ emails: [BOB], issuer: 'Other CA', notBefore: '2026-01-01T00:00:00Z' });
+    await store.getState().harvest(await signedBy(other.certificate), BOB);
+    const fingerprint = (await storedEntry(other.der)).fingerprint;
+    // Flagged: offered last.
+    expect((await store.getState().recipientCertificates(BOB)).map((r) => r.origin)).toEqual(['imported', 'harvested']);
+
+    server.state.down = true;
+    await expect(store.getState().acceptKeyChange(fingerprint)).rejects.toMatchObject({ code: 'imap-unavailable' });
+    expect(store.getState().records.find((r) => r.entry.fingerprint === fingerprint)!.entry.keyChange).not.toBeNull();
+
+    server.state.down = false;
+    await store.getState().acceptKeyChange(fingerprint);
+    expect(store.getState().records.find((r) => r.entry.fingerprint === fingerprint)!.entry.keyChange).toBeNull();
+    expect((await decodeEntry(server.entries.get(fingerprint)!)).entry.keyChange).toBeNull();
+    // The contact asked to be encrypted to it and it is no longer flagged: it comes first now (newest).
+    expect((await store.getState().recipientCertificates(BOB)).map((r) => r.origin)).toEqual(['harvested', 'imported']);
+  });
+
   it('keeps the warning but reports the failure when the certificate cannot be stored', async () => {
     const server = fakeServer([await storedEntry((await contactCertificate({ emails: [BOB], issuer: 'Issuing CA' })).der)]);
     const store = createCertbookStore({ api: server.api, now: () => NOW });

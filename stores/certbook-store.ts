@@ -35,6 +35,11 @@ export interface CertbookState extends CertificateSource {
   addImported(candidates: ImportCandidate[]): Promise<number>;
   /** Deletes an entry from the book. Throws ApiRequestError. */
   remove(fingerprint: string): Promise<void>;
+  /**
+   * The user confirmed a flagged certificate (by another way, as the warning asks): its key-change
+   * flag is cleared, so it is offered for encryption like any other. Throws ApiRequestError.
+   */
+  acceptKeyChange(fingerprint: string): Promise<void>;
 }
 
 interface Deps {
@@ -196,6 +201,19 @@ export function createCertbookStore({ api = defaultApi, now = () => new Date(), 
             throw e;
           }
           set({ records: get().records.filter((r) => r.entry.fingerprint !== fingerprint) });
+        });
+      },
+
+      acceptKeyChange(fingerprint) {
+        return serial(async () => {
+          const record = get().records.find((r) => r.entry.fingerprint === fingerprint);
+          if (!record?.entry.keyChange) return;
+          try {
+            await store({ ...record, entry: { ...record.entry, keyChange: null } });
+          } catch (e) {
+            noticeEnded(e);
+            throw e;
+          }
         });
       },
     };

@@ -22,6 +22,7 @@ export function CertificatesPanel() {
   const skipped = useCertbook((s) => s.skipped);
   const load = useCertbook((s) => s.load);
   const remove = useCertbook((s) => s.remove);
+  const acceptKeyChange = useCertbook((s) => s.acceptKeyChange);
   const [open, setOpen] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -46,6 +47,16 @@ export function CertificatesPanel() {
       if (open === record.entry.fingerprint) setOpen(null);
     } catch (e) {
       setError(errorMessage(e, 'The certificate could not be deleted.'));
+    }
+  }
+
+  async function accept(record: CertbookRecord) {
+    setError(null);
+    try {
+      await acceptKeyChange(record.entry.fingerprint);
+      setNotice(`Accepted the new certificate of ${label(record)}: mail to this contact can be encrypted with it.`);
+    } catch (e) {
+      setError(errorMessage(e, 'The certificate could not be accepted.'));
     }
   }
 
@@ -95,6 +106,7 @@ export function CertificatesPanel() {
                 summary={summaries[i] ?? null}
                 onDetails={() => setOpen(open === record.entry.fingerprint ? null : record.entry.fingerprint)}
                 onDelete={() => setDeleting(record.entry.fingerprint)}
+                onAccept={() => void accept(record)}
               />
             ))}
           </tbody>
@@ -121,7 +133,16 @@ export function CertificatesPanel() {
   );
 }
 
-function CertificateRow({ record, summary, onDetails, onDelete }: { record: CertbookRecord; summary: CertificateSummary | null; onDetails: () => void; onDelete: () => void }) {
+interface CertificateRowProps {
+  record: CertbookRecord;
+  summary: CertificateSummary | null;
+  onDetails: () => void;
+  onDelete: () => void;
+  /** Clears a key-change flag: the user confirmed the new certificate with the contact. */
+  onAccept: () => void;
+}
+
+function CertificateRow({ record, summary, onDetails, onDelete, onAccept }: CertificateRowProps) {
   const { entry } = record;
   return (
     <tr>
@@ -138,6 +159,14 @@ function CertificateRow({ record, summary, onDetails, onDelete }: { record: Cert
         <button type="button" onClick={onDelete}>
           Delete
         </button>
+        {entry.keyChange && (
+          <>
+            {' '}
+            <button type="button" onClick={onAccept} title="Only after you confirmed the new certificate with the contact by another way">
+              Accept new key
+            </button>
+          </>
+        )}
       </td>
     </tr>
   );
