@@ -2,10 +2,11 @@ import 'fake-indexeddb/auto';
 
 import { describe, expect, it } from 'vitest';
 
+import { ApiRequestError } from '@/lib/api/client';
 import { DEFAULT_SECURITY_POLICY } from '@/lib/policy/security-policy';
 import { createTrustStore } from '@/stores/trust-store';
 
-import { currentPolicy } from './use-security-choices';
+import { currentPolicy, settingsUnavailable } from './use-security-choices';
 
 // The composer may open before GET /api/security has answered: the trust store's policy() throws
 // until then, and reading it during render crashed the whole page ("This page couldn't load").
@@ -29,5 +30,19 @@ describe('currentPolicy', () => {
     const trust = createTrustStore('compose-policy-down@example.test', { fetchSecurity: () => Promise.reject(new Error('down')) });
     await expect(trust.trustSettings()).rejects.toThrow();
     expect(currentPolicy(trust)).toBeNull();
+  });
+});
+
+// When GET /api/security fails, sending says so with the reason instead of a generic failure.
+describe('settingsUnavailable', () => {
+  it("names the trust store's reason for the failed load", async () => {
+    const trust = createTrustStore('compose-policy-reason@example.test', {
+      fetchSecurity: () => Promise.reject(new ApiRequestError('network', 'Sealpost cannot be reached. Check your connection.', 0)),
+    });
+    const failure = await trust.trustSettings().catch((e: unknown) => e);
+    expect(settingsUnavailable(failure)).toBe(
+      "The organisation's security settings could not be loaded (Sealpost cannot be reached. Check your connection), so the message was not signed, encrypted or sent. Try again in a moment.",
+    );
+    expect(settingsUnavailable(null)).toBe("The organisation's security settings could not be loaded, so the message was not signed, encrypted or sent. Try again in a moment.");
   });
 });

@@ -39,6 +39,12 @@ export class SendBlockedError extends Error {
   }
 }
 
+/** Why nothing was sent when the organisation's security settings could not be loaded, with the store's reason. */
+export function settingsUnavailable(cause: unknown): string {
+  const reason = cause instanceof Error && cause.message ? ` (${cause.message.replace(/\.$/, '')})` : '';
+  return `The organisation's security settings could not be loaded${reason}, so the message was not signed, encrypted or sent. Try again in a moment.`;
+}
+
 /** The organisation's policy once the trust source has it, null until then (it throws while loading). */
 export function currentPolicy(trust: Pick<TrustSource, 'policy'>): SecurityPolicy | null {
   try {
@@ -168,16 +174,23 @@ export function useSecurityChoices(
     async (raw: Uint8Array, onStage: (stage: ProtectStage) => void): Promise<ProtectedSubmission | null> => {
       if (!security) return null;
       // Never decided on the default policy: wait for the organisation's (fail closed when it cannot load).
+      const trustSettings = async () => {
+        try {
+          return await security.trust.trustSettings();
+        } catch (e) {
+          throw new SendBlockedError([{ code: 'security-settings-unavailable', message: settingsUnavailable(e) }]);
+        }
+      };
       let current = loadedPolicy;
       if (!current) {
-        await security.trust.trustSettings();
+        await trustSettings();
         current = security.trust.policy();
       }
       const wanted = choices(current);
       if (!wanted.sign && !wanted.encrypt && !wanted.attachOwnCertificate) return null;
       if (keys.state !== 'ready') throw new SendBlockedError([{ code: 'no-signing-identity', message: keys.state === 'error' ? keys.message : 'Your keys are still being read. Try again in a moment.' }]);
       onStage('checking');
-      const trust = await security.trust.trustSettings();
+      const trust = await trustSettings();
       const fresh = await planProtectedSend(wanted, keys, { certificates: security.certificates, trust, policy: current });
       setAssessments((old) => new Map([...old, ...fresh.recipients.flatMap((r) => (r.assessment ? [[r.address, r.assessment] as const] : []))]));
       if (fresh.blocked) throw new SendBlockedError(fresh.problems);

@@ -59,7 +59,9 @@ export type SendProblemCode =
   | 'no-own-certificate'
   | 'recipient-not-encryptable'
   | 'no-allowed-cipher'
-  | 'no-allowed-hash';
+  | 'no-allowed-hash'
+  /** The organisation's policy and roots could not be loaded: nothing is protected (or sent) on a guess. */
+  | 'security-settings-unavailable';
 
 export interface SendProblem {
   code: SendProblemCode;
