@@ -15,15 +15,26 @@ const DEBIAN_PACKAGES = {
   'ldap-utils': '/usr/bin/ldapsearch',
   openssl: '/usr/bin/openssl',
 };
-/** What `npm test` needs beyond the demo: the browser, and the independent S/MIME implementations
- * the interoperability tests run against (NSS's cmsutil, GnuPG's gpgsm; OpenSSL is above). */
-const TEST_PACKAGES = { chromium: '/usr/bin/chromium', 'libnss3-tools': '/usr/bin/cmsutil', gpgsm: '/usr/bin/gpgsm' };
+/** What `npm test` needs beyond the demo: the browser, the independent S/MIME implementations
+ * the interoperability tests run against (NSS's cmsutil, GnuPG's gpgsm; OpenSSL is above), and
+ * the smart-card stack that judges our card simulators (pcscd with vpcd and libccid's serial
+ * driver, OpenSC, yubico-piv-tool). */
+const TEST_PACKAGES = {
+  chromium: '/usr/bin/chromium',
+  'libnss3-tools': '/usr/bin/cmsutil',
+  gpgsm: '/usr/bin/gpgsm',
+  pcscd: '/usr/sbin/pcscd',
+  libccid: '/usr/lib/pcsc/drivers/serial/libccidtwin.so',
+  'vsmartcard-vpcd': '/usr/lib/pcsc/drivers/serial/libifdvpcd.so',
+  opensc: '/usr/bin/pkcs11-tool',
+  'yubico-piv-tool': '/usr/bin/yubico-piv-tool',
+};
 
 const MIN_NODE = [20, 9];
 
 /**
  * @param {{ browser?: boolean, log?: (line: string) => void }} [options]
- *   browser: also require what only the tests need (Chromium, cmsutil, gpgsm)
+ *   browser: also require what only the tests need (Chromium, cmsutil, gpgsm, the smart-card tools)
  */
 export function bootstrap({ browser = false, log = console.log } = {}) {
   checkNode();
