@@ -145,13 +145,13 @@ export class CcidDeviceSimulator implements UsbDeviceLike {
       ...(this.hasInterrupt ? [{ endpointNumber: INTERRUPT_IN, direction: 'in' as const, type: 'interrupt' as const, packetSize: 8 }] : []),
     ];
     const alternate = { alternateSetting: 0, interfaceClass: 0x0b, interfaceSubclass: 0, interfaceProtocol: 0, endpoints };
-    const device = this;
+    const isClaimed = () => this.claimed;
     const iface: UsbInterfaceLike = {
       interfaceNumber: INTERFACE_NUMBER,
       alternate,
       alternates: [alternate],
       get claimed() {
-        return device.claimed;
+        return isClaimed();
       },
     };
     this.configuration = { configurationValue, interfaces: [iface] };

@@ -70,7 +70,7 @@ export class T1CardSide {
       this.pending.push(response.slice(offset, offset + this.hostIfsd));
     }
     this.wtxLeft = this.faults().wtxRequests ?? 0;
-    return this.wtxLeft > 0 ? this.send(sBlock(0x03, Uint8Array.of(0x02))) : this.sendNextPart();
+    return this.wtxLeft > 0 ? this.send(sBlock(0xc3, Uint8Array.of(0x02))) : this.sendNextPart();
   }
 
   private onRBlock(nr: number): Uint8Array {
@@ -101,7 +101,7 @@ export class T1CardSide {
       case 0xe3: // S(WTX response) to our request
         if (this.wtxLeft === 0 || inf.length !== 1) return this.send(rBlock(this.expectedReceiveSeq, 2));
         this.wtxLeft -= 1;
-        return this.wtxLeft > 0 ? this.send(sBlock(0x03, Uint8Array.of(0x02))) : this.sendNextPart();
+        return this.wtxLeft > 0 ? this.send(sBlock(0xc3, Uint8Array.of(0x02))) : this.sendNextPart();
       default:
         return this.send(rBlock(this.expectedReceiveSeq, 2));
     }
