@@ -48,7 +48,7 @@ describe('openCcidReader against the CCID device simulator', () => {
   it('TPDU: sends SetParameters(T=1) and S(IFS) so the card chains its answers in 254-byte blocks', async () => {
     const device = simulator('tpdu');
     const reader = await openCcidReader(device);
-    expect(device.slot.received.slice(0, 3)).toEqual([0x65, 0x62, 0x61]); // GetSlotStatus, IccPowerOn, SetParameters
+    expect(device.slot.received.slice(0, 3).map((m) => m[0])).toEqual([0x65, 0x62, 0x61]); // GetSlotStatus, IccPowerOn, SetParameters
     expect(device.slot.t1HostIfsd).toBe(254);
     expect(toHex(await reader.transmit(READ_256))).toBe((await direct(READ_256))[0]);
   });
@@ -63,7 +63,7 @@ describe('openCcidReader against the CCID device simulator', () => {
     const ta1Atr = Uint8Array.of(0x3b, 0x90, 0x13, 0x81, 0x31, 0x20, 0x45, 0x90 ^ 0x13 ^ 0x81 ^ 0x31 ^ 0x20 ^ 0x45);
     const twin = new CcidDeviceSimulator({ level: 'tpdu', card: new CcidTestCard(ta1Atr), features: 0x00010230 });
     const reader = await openCcidReader(twin);
-    expect(twin.slot.received.slice(0, 4)).toEqual([0x65, 0x62, 0x6f, 0x61]);
+    expect(twin.slot.received.slice(0, 4).map((m) => m[0])).toEqual([0x65, 0x62, 0x6f, 0x61]);
     expect(toHex(await reader.transmit(GET_CHALLENGE))).toBe((await direct(GET_CHALLENGE))[0]);
   });
 

@@ -66,8 +66,8 @@ export class CcidSlotSimulator {
   faults: CcidSlotFaults;
   /** Called with each interrupt-IN message (NotifySlotChange) the reader sends. */
   onInterrupt: (message: Uint8Array) => void = () => {};
-  /** The message types received, in order (the last 1024), for tests that check the host's steps. */
-  readonly received: number[] = [];
+  /** The messages received, in order (the last 1024), for tests that check the host's steps. */
+  readonly received: Uint8Array[] = [];
 
   private card: SimulatedCard | null;
   private powered = false;
@@ -116,7 +116,7 @@ export class CcidSlotSimulator {
     const slot = message[5]!;
     const seq = message[6]!;
     const data = message.subarray(HEADER);
-    this.received.push(type);
+    this.received.push(message.slice());
     if (this.received.length > 1024) this.received.shift();
 
     const answers: Uint8Array[] = [];
@@ -160,8 +160,11 @@ export class CcidSlotSimulator {
       case M.setParameters:
         return this.parameters(type, seq, message, data);
       case M.escape:
-        // A GemPC-style firmware query (libccid's serial driver asks at start-up): a version string.
-        return build(M.escapeAnswer, 0, seq, this.iccStatus(), 0, 0, new TextEncoder().encode('Sealpost CCID sim 1.0'));
+        // The GemPC Twin vendor commands libccid's serial driver sends at start-up: get firmware
+        // (02) and synchronous card-movement notification (01 01 01). No others.
+        if (data.length === 1 && data[0] === 0x02) return build(M.escapeAnswer, 0, seq, this.iccStatus(), 0, 0, new TextEncoder().encode('Sealpost CCID sim 1.0'));
+        if (data.length === 3 && data[0] === 0x01) return build(M.escapeAnswer, 0, seq, this.iccStatus(), 0, 0);
+        return this.failed(type, 0, seq, ERR_NOT_SUPPORTED);
       case M.xfrBlock:
         return this.xfrBlock(seq, message, data);
       default:
