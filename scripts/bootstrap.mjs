@@ -28,6 +28,8 @@ const TEST_PACKAGES = {
   'vsmartcard-vpcd': '/usr/lib/pcsc/drivers/serial/libifdvpcd.so',
   opensc: '/usr/bin/pkcs11-tool',
   'yubico-piv-tool': '/usr/bin/yubico-piv-tool',
+  socat: '/usr/bin/socat',
+  python3: '/usr/bin/python3',
 };
 
 const MIN_NODE = [20, 9];
