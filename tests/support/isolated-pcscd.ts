@@ -28,7 +28,8 @@ export async function startIsolatedPcscd(dir: string, readerConfDir: string): Pr
   fs.mkdirSync(runDir, { recursive: true });
   const clientEnv = { ...process.env, PCSCLITE_CSOCK_NAME: path.join(runDir, 'pcscd.comm') };
   // unshare execs sh, which execs pcscd: the child's pid is pcscd's, so SIGTERM reaches it.
-  const script = 'mount --bind "$1" /run/pcscd && exec /usr/sbin/pcscd -f -d -c "$2"';
+  // /run/pcscd may not exist yet on a fresh machine (the package's tmpfiles entry runs at boot).
+  const script = 'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec /usr/sbin/pcscd -f -d -c "$2"';
   const child: ChildProcess = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', runDir, readerConfDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
