@@ -40,7 +40,7 @@ const certs: Record<string, IssuedCert> = {};
 /** Runs a client against the private pcscd (async: the card answers from this very process). */
 function run(command: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(command, args, { env: { ...process.env, ...pcscd.env }, timeout: 60000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, args, { env: pcscd.clientEnv(), timeout: 60000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -51,6 +51,8 @@ export async function freeVpcdPort(): Promise<number> {
 export interface Pcscd {
   /** Merge into a client's environment (PCSCLITE_CSOCK_NAME points at this daemon). */
   env: { PCSCLITE_CSOCK_NAME: string };
+  /** This process's environment with `env` merged in: pass it to spawned PC/SC clients. */
+  clientEnv(): NodeJS.ProcessEnv;
   /** pcscd's log so far (with `debug`: APDUs too); attach it to a failing assertion. */
   log(): string;
   /** SIGTERM, wait for exit (SIGKILL after 5 s), remove the temp dir. */
@@ -116,5 +118,6 @@ export async function startPcscd(readers: ReaderConfEntry[], options: StartPcscd
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { env: { PCSCLITE_CSOCK_NAME: socket }, log: () => log, stop };
+  const env = { PCSCLITE_CSOCK_NAME: socket };
+  return { env, clientEnv: () => ({ ...process.env, ...env }), log: () => log, stop };
 }
