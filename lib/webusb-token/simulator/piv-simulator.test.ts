@@ -32,7 +32,7 @@ function chained(ins: number, p1: number, p2: number, data: Uint8Array): Uint8Ar
 
 /** Sends the parts, then follows 61xx with GET RESPONSE; returns all data and the final SW. */
 async function exchange(card: SimulatedCard, parts: Uint8Array[]): Promise<{ data: Uint8Array; sw: string }> {
-  let response = new Uint8Array(0);
+  let response: Uint8Array = new Uint8Array(0);
   for (const part of parts) {
     response = await card.transmit(part);
     if (part[0]! & 0x10) expect(sw(response)).toBe('9000');
@@ -210,7 +210,7 @@ describe('certificate objects', () => {
     expect(cert.tag).toBe(0x70);
     const gz = cert.value;
     expect(hex(object.value.subarray(cert.next))).toBe('710101fe00');
-    const inflated = new Uint8Array(await new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    const inflated = new Uint8Array(await new Response(new Blob([gz.slice()]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
     expect(hex(inflated)).toBe(hex(profile.slots![0x9d]!.certificateDer));
   });
 
@@ -310,7 +310,7 @@ describe('GENERAL AUTHENTICATE', () => {
     const rest = await card.transmit(bytes('00 C0 00 00 08'));
     expect(sw(rest)).toBe('9000');
     const signature = responseValue(Uint8Array.of(...body(answer), ...body(rest)));
-    expect(await subtle.verify('RSASSA-PKCS1-v1_5', rsa.publicKey, signature, new TextEncoder().encode('hello'))).toBe(true);
+    expect(await subtle.verify('RSASSA-PKCS1-v1_5', rsa.publicKey, signature.slice(), new TextEncoder().encode('hello'))).toBe(true);
   });
 
   it('wants a fresh VERIFY before every 9C operation (PIN always)', async () => {
@@ -331,7 +331,7 @@ describe('GENERAL AUTHENTICATE', () => {
     // The "ciphertext" is the signature of em, so the private operation's inverse (public) recovers em.
     const { data } = await exchange(card, chained(0x87, 0x07, 0x82, template(0x81, em)));
     const c = responseValue(data);
-    expect(await subtle.verify('RSASSA-PKCS1-v1_5', rsa.publicKey, c, new TextEncoder().encode('decrypt me'))).toBe(true);
+    expect(await subtle.verify('RSASSA-PKCS1-v1_5', rsa.publicKey, c.slice(), new TextEncoder().encode('decrypt me'))).toBe(true);
   });
 
   it('signs a P-384 hash with 9E without a PIN, answering DER that WebCrypto verifies', async () => {
@@ -340,7 +340,7 @@ describe('GENERAL AUTHENTICATE', () => {
     const { data, sw: last } = await exchange(card, chained(0x87, 0x14, 0x9e, template(0x81, hash)));
     expect(last).toBe('9000');
     const raw = derToRaw(responseValue(data), 48);
-    expect(await subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, p384.publicKey, raw, new TextEncoder().encode('card auth'))).toBe(true);
+    expect(await subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, p384.publicKey, raw.slice(), new TextEncoder().encode('card auth'))).toBe(true);
   });
 
   it('needs the PIN for 9A and 9D', async () => {
