@@ -89,9 +89,10 @@ export async function startPcscd(readers: ReaderConfEntry[], options: StartPcscd
   const socket = path.join(runDir, 'pcscd.comm');
 
   // unshare execs sh, which execs pcscd: the child's pid is pcscd's, so stop() signals pcscd itself.
+  // /run/pcscd may be missing on a fresh machine (the package's tmpfiles entry runs at boot).
   const namespace = process.getuid?.() === 0 ? ['--mount'] : ['--user', '--map-root-user', '--mount'];
   const flags = ['-f', ...(options.debug ? ['-d', '-a'] : []), '-c', confDir];
-  const child = spawn('unshare', [...namespace, 'sh', '-c', 'mount --bind "$0" /run/pcscd && exec /usr/sbin/pcscd "$@"', runDir, ...flags], {
+  const child = spawn('unshare', [...namespace, 'sh', '-c', 'mkdir -p /run/pcscd && mount --bind "$0" /run/pcscd && exec /usr/sbin/pcscd "$@"', runDir, ...flags], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
