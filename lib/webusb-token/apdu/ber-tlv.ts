@@ -2,6 +2,7 @@
 // three bytes (5FC105), definite lengths of up to four bytes after 81..84. Everything read comes
 // from the card, so reading is bounded: values must fit what is left, nesting depth and object
 // count are capped, and anything malformed is a TokenError, never a wrong value.
+import { concatBytes } from '../../bytes';
 import { TokenError } from '../errors';
 
 export interface Tlv {
@@ -106,12 +107,3 @@ export function encodeTlv(tag: number, value: Uint8Array): Uint8Array {
   return concatBytes(encodeTag(tag), encodeLength(value.length), value);
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}

@@ -5,7 +5,7 @@ import { ScriptedTransport, type ScriptStep, hex, toHex } from '@/tests/support/
 import { TokenError } from '../errors';
 import type { ApduTransport } from '../transport';
 import { LE_MAX } from './apdu';
-import { concatBytes } from './ber-tlv';
+import { concatBytes } from '../../bytes';
 import { Iso7816Session, SESSION_LIMITS } from './iso7816-session';
 
 const ok = (data: Uint8Array = new Uint8Array(0)) => concatBytes(data, hex('9000'));

@@ -20,7 +20,7 @@ import {
   statusError,
   swCount,
 } from './apdu';
-import { concatBytes } from './ber-tlv';
+import { concatBytes } from '../../bytes';
 
 export const SESSION_LIMITS = {
   /** Bytes of one response, all GET RESPONSE parts together; PIV objects stay far below. */

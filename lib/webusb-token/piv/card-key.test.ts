@@ -9,7 +9,8 @@ import { bigIntToBytes, bytesToBigInt, modPow } from '../../smime/rsa/big-int-by
 import { type RsaPrivateKey, rsaPrivateKeyFromPkcs8 } from '../../smime/rsa/rsa-key';
 import { rsaPrivateOperation } from '../../smime/rsa/rsa-private-operation';
 import { rsaesPkcs1v15Encrypt } from '../../smime/rsa/rsaes-pkcs1-v1_5';
-import { concatBytes, encodeTlv } from '../apdu/ber-tlv';
+import { concatBytes } from '../../bytes';
+import { encodeTlv } from '../apdu/ber-tlv';
 import { Iso7816Session } from '../apdu/iso7816-session';
 import { type PinPrompt, cardKeyOperations } from './card-key';
 import { PivClient } from './piv-client';

@@ -14,7 +14,7 @@ import { byteLength, bytesToBigInt, modPow } from '../../smime/rsa/big-int-bytes
 import { webRandom } from '../../smime/rsa/rsa-private-operation';
 import { emeValid } from '../../smime/rsa/rsaes-pkcs1-v1_5';
 import type { HashName } from '../../smime/web-crypto';
-import { concatBytes } from '../apdu/ber-tlv';
+import { concatBytes } from '../../bytes';
 import { TokenError, isTokenError } from '../errors';
 import type { PivClient, PivCurve } from './piv-client';
 

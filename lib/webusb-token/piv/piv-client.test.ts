@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { ScriptedTransport, type ScriptStep, hex, toHex } from '@/tests/support/scripted-transport';
 
-import { concatBytes, encodeTlv } from '../apdu/ber-tlv';
+import { concatBytes } from '../../bytes';
+import { encodeTlv } from '../apdu/ber-tlv';
 import { Iso7816Session } from '../apdu/iso7816-session';
 import { PIV_LIMITS, PivClient } from './piv-client';
 

@@ -4,7 +4,8 @@
 // GENERAL AUTHENTICATE for raw RSA, ECDSA and ECDH. Padding, hashing and PIN prompts are the
 // caller's (card-key.ts); this file speaks the card's language only.
 import { LE_MAX, SW, type CommandApdu, isRetryCounter, statusError } from '../apdu/apdu';
-import { type Tlv, children, concatBytes, encodeTlv, findTlv, readTlvs, requireTlv } from '../apdu/ber-tlv';
+import { concatBytes } from '../../bytes';
+import { type Tlv, children, encodeTlv, findTlv, readTlvs, requireTlv } from '../apdu/ber-tlv';
 import { Iso7816Session } from '../apdu/iso7816-session';
 import { TokenError } from '../errors';
 import type { ApduTransport } from '../transport';

@@ -5,6 +5,7 @@
 import { p256, p384 } from '@noble/curves/nist.js';
 import * as asn1js from 'asn1js';
 
+import { concatBytes } from '../../bytes';
 import { rsaPrivateKeyFromPkcs8, type RsaPrivateKey } from '../../smime/rsa/rsa-key';
 import { rsaPrivateOperation } from '../../smime/rsa/rsa-private-operation';
 import { bigIntToBytes, byteLength, bytesToBigInt } from '../../smime/rsa/big-int-bytes';
@@ -89,15 +90,6 @@ interface Apdu {
 
 // --- bytes and BER-TLV (ISO 7816-4 section 5.2) ---
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function tagBytes(tag: number): Uint8Array {
   if (tag > 0xffff) return Uint8Array.of(tag >> 16, (tag >> 8) & 0xff, tag & 0xff);
@@ -108,7 +100,7 @@ function tagBytes(tag: number): Uint8Array {
 function tlv(tag: number, value: Uint8Array): Uint8Array {
   const n = value.length;
   const length = n < 0x80 ? Uint8Array.of(n) : n <= 0xff ? Uint8Array.of(0x81, n) : Uint8Array.of(0x82, n >> 8, n & 0xff);
-  return concat(tagBytes(tag), length, value);
+  return concatBytes(tagBytes(tag), length, value);
 }
 
 /** The top-level TLVs of `bytes`, or null when they do not parse exactly. */
@@ -141,7 +133,7 @@ function parseTlvs(bytes: Uint8Array): Map<number, Uint8Array> | null {
 }
 
 function withSw(data: Uint8Array, sw: number): Uint8Array {
-  return concat(data, Uint8Array.of(sw >> 8, sw & 0xff));
+  return concatBytes(data, Uint8Array.of(sw >> 8, sw & 0xff));
 }
 
 const status = (sw: number) => withSw(new Uint8Array(0), sw);
@@ -221,7 +213,7 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 async function certificateObject(slot: SimulatedSlot): Promise<Uint8Array> {
   const compressed = slot.compressCertificate === true;
   const cert = compressed ? await gzip(slot.certificateDer) : slot.certificateDer;
-  return tlv(0x53, concat(tlv(0x70, cert), tlv(0x71, Uint8Array.of(compressed ? 0x01 : 0x00)), tlv(0xfe, new Uint8Array(0))));
+  return tlv(0x53, concatBytes(tlv(0x70, cert), tlv(0x71, Uint8Array.of(compressed ? 0x01 : 0x00)), tlv(0xfe, new Uint8Array(0))));
 }
 
 /** ASCII PIN, 0xFF-padded to 8 bytes (SP 800-73-4 part 2 section 3.2.1). */
@@ -293,7 +285,7 @@ export function createPivSimulator(profile: PivSimulatorProfile = {}): Simulated
   // Fixed data objects, as a YubiKey 5 writes them (SP 800-73-4 part 1 appendix A).
   const guid = new Uint8Array(16);
   new DataView(guid.buffer).setUint32(12, serial);
-  const chuid = tlv(0x53, concat(
+  const chuid = tlv(0x53, concatBytes(
     // FASC-N of a non-federal issuer (all 9s, as Yubico's default), then GUID, expiry, empty signature.
     tlv(0x30, Uint8Array.of(0xd4, 0xe7, 0x39, 0xda, 0x73, 0x9c, 0xed, 0x39, 0xce, 0x73, 0x9d, 0x83, 0x68, 0x58, 0x21, 0x08, 0x42, 0x10, 0x84, 0x21, 0xc8, 0x42, 0x10, 0xc3, 0xeb)),
     tlv(0x34, guid),
@@ -301,17 +293,17 @@ export function createPivSimulator(profile: PivSimulatorProfile = {}): Simulated
     tlv(0x3e, new Uint8Array(0)),
     tlv(0xfe, new Uint8Array(0)),
   ));
-  const ccc = tlv(0x53, concat(
-    tlv(0xf0, concat(Uint8Array.of(0xa0, 0x00, 0x00, 0x01, 0x16, 0xff, 0x02), guid.subarray(2))),
+  const ccc = tlv(0x53, concatBytes(
+    tlv(0xf0, concatBytes(Uint8Array.of(0xa0, 0x00, 0x00, 0x01, 0x16, 0xff, 0x02), guid.subarray(2))),
     tlv(0xf1, Uint8Array.of(0x21)), tlv(0xf2, Uint8Array.of(0x21)), tlv(0xf3, new Uint8Array(0)), tlv(0xf4, Uint8Array.of(0x00)),
     tlv(0xf5, Uint8Array.of(0x10)), tlv(0xf6, new Uint8Array(0)), tlv(0xf7, new Uint8Array(0)), tlv(0xfa, new Uint8Array(0)),
     tlv(0xfb, new Uint8Array(0)), tlv(0xfc, new Uint8Array(0)), tlv(0xfd, new Uint8Array(0)), tlv(0xfe, new Uint8Array(0)),
   ));
   // Discovery: the AID and a PIN usage policy of "PIV PIN only" (5F2F 40 00).
-  const discovery = tlv(0x7e, concat(tlv(0x4f, PIV_AID), tlv(0x5f2f, Uint8Array.of(0x40, 0x00))));
-  const keyHistory = tlv(0x53, concat(tlv(0xc1, Uint8Array.of(retiredWithCerts)), tlv(0xc2, Uint8Array.of(0)), tlv(0xfe, new Uint8Array(0))));
+  const discovery = tlv(0x7e, concatBytes(tlv(0x4f, PIV_AID), tlv(0x5f2f, Uint8Array.of(0x40, 0x00))));
+  const keyHistory = tlv(0x53, concatBytes(tlv(0xc1, Uint8Array.of(retiredWithCerts)), tlv(0xc2, Uint8Array.of(0)), tlv(0xfe, new Uint8Array(0))));
   // The Application Property Template a YubiKey answers to SELECT (Yubico's PIV APDU reference).
-  const applicationTemplate = tlv(0x61, concat(tlv(0x4f, Uint8Array.of(0x00, 0x00, 0x10, 0x00, 0x01, 0x00)), tlv(0x79, tlv(0x4f, PIV_AID.subarray(0, 5)))));
+  const applicationTemplate = tlv(0x61, concatBytes(tlv(0x4f, Uint8Array.of(0x00, 0x00, 0x10, 0x00, 0x01, 0x00)), tlv(0x79, tlv(0x4f, PIV_AID.subarray(0, 5)))));
 
   // Volatile state, lost on reset.
   let selected = false;
@@ -515,7 +507,7 @@ export function createPivSimulator(profile: PivSimulatorProfile = {}): Simulated
       chain.length = chained;
       return status(SW.ok);
     }
-    const whole = chain ? { ...apdu, data: concat(...chain.data, apdu.data) } : apdu;
+    const whole = chain ? { ...apdu, data: concatBytes(...chain.data, apdu.data) } : apdu;
     chain = null;
     return dispatch(whole);
   };
