@@ -1,5 +1,6 @@
 import { type SmimeWorkerClient, createSmimeWorkerClient } from '@/lib/smime-worker';
 
+import type { CardStore } from './card-store';
 import type { CertbookStore } from './certbook-store';
 import type { IdentityStore } from './identity-store';
 import type { CertificateSource, IdentitySource, TrustSource } from './security-contracts';
@@ -16,15 +17,21 @@ export interface SecuritySources {
 /**
  * Adapts the security stores to the contracts of stores/security-contracts.ts. Each call reads
  * the store's current state, so a keystore unlocked or an address book loaded later is seen.
+ *
+ * A connected smart card (stores/card-store.ts, optional) adds to the soft keys: its identities
+ * come first for reading (a locked keystore still hides the soft ones: the reader offers to
+ * unlock), the card identity chosen for signing wins for the addresses it names, and the soft
+ * encryption certificate comes before the card's.
  */
-export function securitySources(stores: { identities: IdentityStore; certbook: CertbookStore; trust: TrustStore }): SecuritySources {
+export function securitySources(stores: { identities: IdentityStore; certbook: CertbookStore; trust: TrustStore; card?: CardStore }): SecuritySources {
   const keys = () => stores.identities.getState();
   const book = () => stores.certbook.getState();
+  const card = () => stores.card?.getState();
   return {
     identities: {
-      identitiesForReading: () => keys().identitiesForReading(),
-      signingIdentity: (address) => keys().signingIdentity(address),
-      ownEncryptionCertificate: (address) => keys().ownEncryptionCertificate(address),
+      identitiesForReading: async () => [...(card()?.identitiesForReading() ?? []), ...(await keys().identitiesForReading())],
+      signingIdentity: async (address) => card()?.signingIdentity(address) ?? keys().signingIdentity(address),
+      ownEncryptionCertificate: async (address) => (await keys().ownEncryptionCertificate(address)) ?? card()?.encryptionCertificate(address) ?? null,
       requestUnlock: (reason) => keys().requestUnlock(reason),
     },
     trust: stores.trust,

@@ -3,6 +3,8 @@
 import { type ReactNode, createContext, useContext, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 
+import { type CardState, type CardStore, createCardStore } from './card-store';
+import { webUsbConnector } from './card-connectors';
 import { type CertbookState, type CertbookStore, createCertbookStore } from './certbook-store';
 import { type IdentityState, type IdentityStore, createIdentityStore } from './identity-store';
 import { type SecuritySources, securitySources } from './security-sources';
@@ -20,7 +22,9 @@ export interface SecurityStores {
   certbook: CertbookStore;
   /** Trust anchors, the policy and the revocation cache (stores/trust-store.ts). */
   trust: TrustStore;
-  /** The three as the reader's and composer's sources, and lib/smime in a Web Worker. */
+  /** The connected smart card (stores/card-store.ts): its identities join the soft keys in `sources`. */
+  card: CardStore;
+  /** The three (and the card) as the reader's and composer's sources, and lib/smime in a Web Worker. */
   sources: SecuritySources;
 }
 
@@ -31,7 +35,9 @@ export function SecurityStoresProvider({ email, children }: { email: string; chi
     const identities = createIdentityStore({ email });
     const certbook = createCertbookStore();
     const trust = createTrustStore(email);
-    return { email, identities, certbook, trust, sources: securitySources({ identities, certbook, trust }) };
+    // The local bridge joins as a second connector once its client lands (lib/webusb-token/bridge).
+    const card = createCardStore({ connectors: { webusb: webUsbConnector() } });
+    return { email, identities, certbook, trust, card, sources: securitySources({ identities, certbook, trust, card }) };
   });
   // The policy is needed as soon as a composer opens: load it with the page (once per page).
   useEffect(() => {
@@ -48,6 +54,10 @@ export function useSecurityStores(): SecurityStores {
 
 export function useIdentities<T>(selector: (state: IdentityState) => T): T {
   return useStore(useSecurityStores().identities, selector);
+}
+
+export function useCard<T>(selector: (state: CardState) => T): T {
+  return useStore(useSecurityStores().card, selector);
 }
 
 export function useCertbook<T>(selector: (s: CertbookState) => T): T {

@@ -11,6 +11,7 @@ import { KeyboardShortcuts } from './keyboard-shortcuts';
 import { LiveUpdates } from './live-updates';
 import { ReadingPane } from './reading-pane';
 import { ComposeSecurityWiring } from './security-wiring';
+import { CardPinPrompt } from '../settings/card-pin-dialog';
 import { IdentityUnlockPrompt } from '../settings/identity-unlock-dialog';
 import { SessionEndedRedirect } from './session-ended-redirect';
 
@@ -35,6 +36,7 @@ export function MailApp({ email }: { email: string }) {
         <LiveUpdates />
         <KeyboardShortcuts />
         <IdentityUnlockPrompt />
+        <CardPinPrompt />
         </ComposeSecurityWiring>
       </MailStoresProvider>
     </SecurityStoresProvider>

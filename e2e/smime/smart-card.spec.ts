@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { expect, test } from '@playwright/test';
+
+import { installFakeCardReader } from '../support/fake-webusb';
+import { waitForMessages } from '../support/imap-read';
+import { signIn } from '../support/login';
+import { demoTrustAnchors, demoUser } from '../support/smime-demo';
+
+// Signing with a smart card in real Chromium: navigator.usb is a simulated CCID reader holding a
+// PIV card with alice's demo key (e2e/support/fake-webusb.ts); the app's WebUSB connector, CCID
+// driver and PIV client run unchanged. Alice's fresh context has no soft key, so a signature
+// OpenSSL verifies can only come from the card. Mail goes to walter (mailbox-only user).
+
+const RECIPIENT = 'walter';
+const PIN = '123456';
+
+test('alice connects her card, signs with slot 9C after a wrong PIN, and OpenSSL verifies the mail', async ({ page }) => {
+  test.setTimeout(90_000);
+  const alice = await demoUser('alice');
+  await installFakeCardReader(page, { pin: PIN, slots: [0x9c, 0x9d].map((slot) => ({ slot, keyFile: alice.key, certFile: alice.cert })) });
+  await signIn(page, 'alice');
+
+  await page.getByRole('banner').getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByRole('tab', { name: 'Smart card' }).click();
+  await expect(settings.getByRole('button', { name: 'Connect (local bridge)' })).toBeDisabled();
+  await settings.getByRole('button', { name: 'Connect (WebUSB)' }).click();
+  await expect(settings.getByRole('status', { name: 'Smart card status' })).toHaveText('Connected: Simulated CCID reader');
+  const table = settings.getByRole('table', { name: 'Card certificates' });
+  for (const slot of ['9C', '9D']) {
+    await expect(table.getByRole('row').filter({ has: page.getByRole('cell', { name: slot, exact: true }) })).toContainText(alice.email);
+  }
+  await settings.getByRole('checkbox', { name: 'Use 9C for signing' }).check();
+  await settings.getByRole('button', { name: 'Close', exact: true }).last().click();
+  await expect(settings).toBeHidden();
+
+  const subject = `Card-signed ${randomUUID()}`;
+  const text = 'Signed by the key on my card.';
+  await page.getByRole('button', { name: 'New message' }).click();
+  const compose = page.getByRole('dialog', { name: 'New message' });
+  await compose.getByRole('combobox', { name: 'To' }).fill(`${RECIPIENT}@sealpost.test`);
+  await compose.getByRole('textbox', { name: 'Subject' }).fill(subject);
+  await compose.getByRole('textbox', { name: 'Message' }).fill(text);
+  const sign = compose.getByRole('group', { name: 'Security' }).getByRole('button', { name: 'Sign' });
+  await sign.click();
+  await expect(sign).toHaveAttribute('aria-pressed', 'true');
+  await compose.getByRole('button', { name: 'Send' }).click();
+
+  const pinDialog = page.getByRole('dialog', { name: 'Smart card PIN' });
+  await expect(pinDialog).toContainText('Tries left: 3');
+  await pinDialog.getByLabel('PIN').fill('000000');
+  await pinDialog.getByRole('button', { name: 'Continue' }).click();
+  await expect(pinDialog.getByRole('alert')).toHaveText('Wrong PIN. 2 tries left.');
+  await pinDialog.getByLabel('PIN').fill('111111');
+  await pinDialog.getByRole('button', { name: 'Continue' }).click();
+  await expect(pinDialog.getByRole('alert')).toHaveText('Wrong PIN. 1 try left.');
+  await expect(pinDialog).toContainText('One try left: a wrong PIN blocks the card.');
+  await pinDialog.getByLabel('PIN').fill(PIN);
+  await pinDialog.getByRole('button', { name: 'Continue' }).click();
+  await expect(pinDialog).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: 'Message sent.' })).toBeVisible({ timeout: 30_000 });
+
+  const [delivered] = await waitForMessages(RECIPIENT, 'INBOX', subject);
+  const content = verifyWithIssuingCa(delivered!.source, await demoTrustAnchors());
+  expect(content.toString('latin1')).toContain(text);
+});
+
+/**
+ * `openssl cms -verify` against the demo root and its issuing CA: the
+ * card holds only alice's certificate, so the signature carries no chain (a PKCS#12 does).
+ */
+function verifyWithIssuingCa(entity: Buffer, anchors: string): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-card-'));
+  try {
+    const file = path.join(dir, 'signed.eml');
+    fs.writeFileSync(file, entity);
+    // `openssl cms` has no -untrusted: the issuing CA joins the root in the CA file (the chain still ends at the root).
+    const caFile = path.join(dir, 'ca.pem');
+    fs.writeFileSync(caFile, Buffer.concat([fs.readFileSync(anchors), fs.readFileSync(path.join(path.dirname(anchors), 'chain.pem'))]));
+    return execFileSync('openssl', ['cms', '-verify', '-in', file, '-CAfile', caFile, '-purpose', 'smimesign'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
