@@ -11,6 +11,7 @@ import { openCcidReader } from '../ccid/ccid-reader';
 import { CcidDeviceSimulator } from '../simulator/ccid-device-simulator';
 import { createPivSimulator, type PivSimulatorProfile } from '../simulator/piv-simulator';
 import { simulatedCardTransport } from '../simulator/simulated-card-transport';
+import { type TestCardKey, makeTestCardKey } from '../simulator/test-card-key';
 import type { ApduTransport } from '../transport';
 import { type PinPrompt, type PinRequest, cardKeyOperations } from './card-key';
 import { PivClient } from './piv-client';
@@ -19,44 +20,19 @@ const subtle = globalThis.crypto.subtle;
 const own = (b: Uint8Array) => new Uint8Array(b) as Uint8Array<ArrayBuffer>;
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
-type KeySpec = { name: 'RSA' } | { name: 'EC'; curve: 'P-256' | 'P-384' };
-
-/** A key pair (exportable) and an X.509 certificate for it, issued by a throwaway P-256 CA. */
-async function cardKey(spec: KeySpec, serial: number, subjectPadding = 0): Promise<{ pkcs8: Uint8Array; der: Uint8Array; certificate: pkijs.Certificate; publicKey: CryptoKey }> {
-  const pair =
-    spec.name === 'RSA'
-      ? await subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' }, true, ['sign', 'verify'])
-      : await subtle.generateKey({ name: 'ECDSA', namedCurve: spec.curve }, true, ['sign', 'verify']);
-  const issuer = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-  const certificate = new pkijs.Certificate();
-  certificate.version = 2;
-  certificate.serialNumber = new asn1js.Integer({ value: serial });
-  const name = (cn: string) => new pkijs.RelativeDistinguishedNames({ typesAndValues: [new pkijs.AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: cn }) })] });
-  certificate.issuer = name('Card Test CA');
-  // A long subject makes a certificate that needs GET RESPONSE (and compresses well).
-  certificate.subject = name(`card key ${serial} ${'x'.repeat(subjectPadding)}`);
-  certificate.notBefore.value = new Date('2025-01-01T00:00:00Z');
-  certificate.notAfter.value = new Date('2035-01-01T00:00:00Z');
-  certificate.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(await subtle.exportKey('spki', pair.publicKey));
-  await certificate.sign(issuer.privateKey, 'SHA-256');
-  const der = new Uint8Array(certificate.toSchema(true).toBER(false));
-  return { pkcs8: new Uint8Array(await subtle.exportKey('pkcs8', pair.privateKey)), der, certificate: pkijs.Certificate.fromBER(der), publicKey: pair.publicKey };
-}
-
-type CardKey = Awaited<ReturnType<typeof cardKey>>;
-let keys: Record<'auth' | 'sign' | 'keyManagement' | 'cardAuth' | 'retiredEc' | 'retiredRsa', CardKey>;
+let keys: Record<'auth' | 'sign' | 'keyManagement' | 'cardAuth' | 'retiredEc' | 'retiredRsa', TestCardKey>;
 let profile: PivSimulatorProfile;
 
 beforeAll(async () => {
   keys = {
-    auth: await cardKey({ name: 'EC', curve: 'P-256' }, 1),
-    sign: await cardKey({ name: 'RSA' }, 2, 600),
-    keyManagement: await cardKey({ name: 'RSA' }, 3),
-    cardAuth: await cardKey({ name: 'EC', curve: 'P-384' }, 4),
-    retiredEc: await cardKey({ name: 'EC', curve: 'P-256' }, 5),
-    retiredRsa: await cardKey({ name: 'RSA' }, 6, 300),
+    auth: await makeTestCardKey({ name: 'EC', curve: 'P-256' }, 1),
+    sign: await makeTestCardKey({ name: 'RSA' }, 2, 600),
+    keyManagement: await makeTestCardKey({ name: 'RSA' }, 3),
+    cardAuth: await makeTestCardKey({ name: 'EC', curve: 'P-384' }, 4),
+    retiredEc: await makeTestCardKey({ name: 'EC', curve: 'P-256' }, 5),
+    retiredRsa: await makeTestCardKey({ name: 'RSA' }, 6, 300),
   };
-  const slot = (key: CardKey, compressCertificate = false) => ({ privateKeyPkcs8: key.pkcs8, certificateDer: key.der, compressCertificate });
+  const slot = (key: TestCardKey, compressCertificate = false) => ({ privateKeyPkcs8: key.pkcs8, certificateDer: key.der, compressCertificate });
   profile = {
     slots: {
       0x9a: slot(keys.auth),
