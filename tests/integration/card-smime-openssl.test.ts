@@ -55,7 +55,7 @@ async function openCard(keys: CardKeys, path: Path, askPin: PinPrompt) {
   const certificates = await client.readCertificates();
   expect(certificates.map((c) => c.slot)).toEqual([0x9c, 0x9d, 0x82]);
   const identity = (slot: number): Identity => {
-    const certificate = pkijs.Certificate.fromBER(certificates.find((c) => c.slot === slot)!.der);
+    const certificate = pkijs.Certificate.fromBER(new Uint8Array(certificates.find((c) => c.slot === slot)!.der));
     return { certificate, key: cardKeyOperations(client, slot, certificate, askPin) };
   };
   return { client, signer: identity(0x9c), decryptors: [identity(0x9d), identity(0x82)] };
