@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 
 import * as pkijs from 'pkijs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { readMessage, signMessage, type Identity, type TrustSettings } from '@/lib/smime';
 import { openCcidReader } from '@/lib/webusb-token/ccid/ccid-reader';
@@ -16,7 +16,10 @@ import { CcidDeviceSimulator } from '@/lib/webusb-token/simulator/ccid-device-si
 import { createPivSimulator } from '@/lib/webusb-token/simulator/piv-simulator';
 import { simulatedCardTransport } from '@/lib/webusb-token/simulator/simulated-card-transport';
 
+import { openPcscTransport } from '../support/pcsc-transport';
+import { freeVpcdPort, startPcscd, vpcdReader, type Pcscd } from '../support/pcscd';
 import { createTestPki, openssl, type IssuedCert, type TestKeyType } from '../support/test-pki';
+import { attachCardToVpcd, type VpcdCard } from '../support/vpcd-card';
 
 const pki = createTestPki('sealpost-card-smime-');
 afterAll(() => pki.cleanup());
@@ -46,12 +49,18 @@ const cardKeys = new Map<TestKeyType, CardKeys>(
 
 type Path = 'ccid-tpdu' | 'in-process';
 
-/** A fresh card with `keys`, opened over `path`; identities built from the certificates read off the card. */
+const slot = (cert: IssuedCert, compressCertificate = false) => ({ privateKeyPkcs8: cert.keyPkcs8, certificateDer: cert.certDer, compressCertificate });
+const simulatedCard = (keys: CardKeys) => createPivSimulator({ slots: { 0x9c: slot(keys.sign), 0x9d: slot(keys.keyManagement, true), 0x82: slot(keys.retired) } });
+
+/** A fresh card with `keys`, opened over `path`. */
 async function openCard(keys: CardKeys, path: Path, askPin: PinPrompt) {
-  const slot = (cert: IssuedCert, compressCertificate = false) => ({ privateKeyPkcs8: cert.keyPkcs8, certificateDer: cert.certDer, compressCertificate });
-  const card = createPivSimulator({ slots: { 0x9c: slot(keys.sign), 0x9d: slot(keys.keyManagement, true), 0x82: slot(keys.retired) } });
+  const card = simulatedCard(keys);
   const transport = path === 'in-process' ? simulatedCardTransport(card, { extendedLength: false }) : await openCcidReader(new CcidDeviceSimulator({ level: 'tpdu', card }));
-  const client = await PivClient.open(transport);
+  return cardIdentities(await PivClient.open(transport), askPin);
+}
+
+/** Identities built from the certificates read off the card. */
+async function cardIdentities(client: PivClient, askPin: PinPrompt) {
   const certificates = await client.readCertificates();
   expect(certificates.map((c) => c.slot)).toEqual([0x9c, 0x9d, 0x82]);
   const identity = (slot: number): Identity => {
@@ -139,5 +148,50 @@ describe.each(FAMILIES)('%s card keys', (_, keyType) => {
       expect(report.text).not.toContain(TEXT);
       expect(report.layers[0]!.errors).toEqual([expect.objectContaining({ code: 'key-unavailable' })]);
     });
+  });
+});
+
+// The same card behind the real PC/SC stack: pcscd with the vpcd driver, our client through
+// libpcsclite (tests/support/pcsc-transport.ts).
+describe('RSA-2048 card keys through pcscd and vpcd', () => {
+  const keys = cardKeys.get('rsa-2048')!;
+  let pcscd: Pcscd;
+  let card: VpcdCard;
+
+  beforeAll(async () => {
+    const port = await freeVpcdPort();
+    pcscd = await startPcscd([vpcdReader(port)]);
+    card = await attachCardToVpcd(simulatedCard(keys), port);
+    await card.powered;
+  });
+
+  afterAll(async () => {
+    await card?.close();
+    await pcscd?.stop();
+  });
+
+  const overPcsc = async (askPin: PinPrompt) => {
+    const transport = await openPcscTransport('Virtual PCD', pcscd.clientEnv());
+    return { transport, ...(await cardIdentities(await PivClient.open(transport), askPin)) };
+  };
+
+  it('signs a message that openssl cms -verify accepts', async () => {
+    const { transport, signer } = await overPcsc(pin('123456'));
+    try {
+      expect(opensslVerify(await signMessage(new TextEncoder().encode(MESSAGE), signer, {}))).toContain(TEXT);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('opens openssl cms -encrypt mail to 9D', async () => {
+    const { transport, decryptors } = await overPcsc(pin('123456'));
+    try {
+      const { report } = await readMessage(opensslEncrypt(keys.keyManagement), { identities: decryptors, trust: trust() });
+      expect(report).toMatchObject({ encrypted: true, keyTransport: 'rsa-pkcs1v15', errors: [] });
+      expect(report.text).toContain(TEXT);
+    } finally {
+      await transport.close();
+    }
   });
 });
