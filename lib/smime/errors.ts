@@ -30,6 +30,12 @@ export type SmimeErrorCode =
   | 'missing-certificate'
   /** The private-key operation failed (card removed, key refused the algorithm). */
   | 'key-operation-failed'
+  /**
+   * The key cannot be used now: card removed, PIN not given, wrong or blocked. Not a verdict on
+   * the message (it says nothing about its bytes), so decryption lets it through; `cause` keeps
+   * the card's own error (a TokenError with its code and tries left).
+   */
+  | 'key-unavailable'
   /** A CRL, OCSP or AIA fetch that failed (network down, too large, refused by the proxy). */
   | 'fetch-failed'
   /** A caller passed options that do not fit together. */

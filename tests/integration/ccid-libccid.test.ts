@@ -15,7 +15,7 @@ import { CcidDeviceSimulator } from '@/lib/webusb-token/simulator/ccid-device-si
 import { CcidSlotSimulator, type CcidSlotFaults } from '@/lib/webusb-token/simulator/ccid-slot-simulator';
 import { CcidTestCard, TEST_CARD_AID, TEST_INS, t1Atr } from '@/lib/webusb-token/simulator/ccid-test-card';
 import { startCcidSerialBridge, waitFor, type CcidSerialBridge } from '../support/ccid-serial-bridge';
-import { canIsolatePcscd, startIsolatedPcscd, type IsolatedPcscd } from '../support/isolated-pcscd';
+import { canStartPcscd, startPcscd, type Pcscd } from '../support/pcscd';
 
 const run = promisify(execFile);
 const LIBCCID_TWIN = '/usr/lib/pcsc/drivers/serial/libccidtwin.so';
@@ -41,25 +41,22 @@ const SCRIPT = [
   apdu(0x80, 0x99, 0, 0),
 ];
 
-// Root only (pcscd runs in its own mount namespace: tests/support/isolated-pcscd.ts).
-const runnable = fs.existsSync(LIBCCID_TWIN) && fs.existsSync('/usr/bin/socat') && fs.existsSync('/usr/bin/python3') && canIsolatePcscd();
+// pcscd runs in its own mount namespace (tests/support/pcscd.ts): skipped where that cannot be made.
+const runnable = fs.existsSync(LIBCCID_TWIN) && fs.existsSync('/usr/bin/socat') && fs.existsSync('/usr/bin/python3') && canStartPcscd();
 
 describe.skipIf(!runnable)('CCID simulator against libccid (pcscd + libccidtwin over a pty)', () => {
   let dir: string;
   let slot: CcidSlotSimulator;
   let bridge: CcidSerialBridge;
-  let pcscd: IsolatedPcscd;
-  const env = () => pcscd.clientEnv;
+  let pcscd: Pcscd;
+  const env = () => pcscd.clientEnv();
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-ccid-'));
     slot = new CcidSlotSimulator({ level: 'tpdu', maxMessageLength: 271, card: new CcidTestCard() });
     bridge = await startCcidSerialBridge(slot, dir);
-    const confDir = path.join(dir, 'reader.conf.d');
-    fs.mkdirSync(confDir);
     // The serial driver takes the reader model after the colon; SEC1210URT presents a TPDU-level reader.
-    fs.writeFileSync(path.join(confDir, 'sealpost-ccid'), `FRIENDLYNAME "${READER}"\nDEVICENAME ${bridge.devicePath}:SEC1210URT\nLIBPATH ${LIBCCID_TWIN}\n`);
-    pcscd = await startIsolatedPcscd(dir, confDir);
+    pcscd = await startPcscd([{ friendlyName: READER, deviceName: `${bridge.devicePath}:SEC1210URT`, libPath: LIBCCID_TWIN }], { debug: true, readyTimeoutMs: 20000 });
     await waitFor(() => slot.received.some((m) => m[0] === 0x62), 20000, () => `pcscd did not power the card:\n${pcscd.log().slice(-4000)}`);
   });
 

@@ -4,7 +4,7 @@
 // second instance refuse to start), so it runs in a private mount namespace where a temp dir is
 // bind-mounted over /run/pcscd. Clients (libpcsclite does honour PCSCLITE_CSOCK_NAME) find it
 // through `env`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -121,4 +121,11 @@ export async function startPcscd(readers: ReaderConfEntry[], options: StartPcscd
   }
   const env = { PCSCLITE_CSOCK_NAME: socket };
   return { env, clientEnv: () => ({ ...process.env, ...env }), log: () => log, stop };
+}
+
+/** Whether startPcscd can run here: pcscd installed and a private mount namespace allowed (root, or user namespaces). */
+export function canStartPcscd(): boolean {
+  if (!fs.existsSync('/usr/sbin/pcscd')) return false;
+  const namespace = process.getuid?.() === 0 ? ['--mount'] : ['--user', '--map-root-user', '--mount'];
+  return spawnSync('unshare', [...namespace, 'true']).status === 0;
 }

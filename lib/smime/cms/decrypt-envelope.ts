@@ -55,8 +55,11 @@ export async function decryptEnvelope(contentInfoDer: Uint8Array, identities: Id
       failures.push(error);
     }
   }
-  // A structural or algorithm problem is the same for every recipient: say what it is. A key that
-  // could not be used at all (card removed) is worth saying too. Anything else is one generic failure.
+  // A key that could not be used at all (card removed, PIN not given) might have opened it: say so.
+  // A structural or algorithm problem is the same for every recipient: say what it is. Anything
+  // else is one generic failure.
+  const unavailable = failures.find((e) => e instanceof SmimeError && e.code === 'key-unavailable');
+  if (unavailable) throw unavailable;
   const meaningful = failures.find((e) => e instanceof SmimeError && e.code !== 'decryption-failed');
   if (meaningful && failures.every((e) => e instanceof SmimeError && e.code === (meaningful as SmimeError).code)) throw meaningful;
   throw decryptionFailed();

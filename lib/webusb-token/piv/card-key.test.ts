@@ -115,13 +115,13 @@ describe('card RSA signatures (9C, PIN always)', () => {
     ]);
   });
 
-  it('stops on cancel (pin-required) and on a blocked PIN, before any GENERAL AUTHENTICATE', async () => {
+  it('stops on cancel and on a blocked PIN, before any GENERAL AUTHENTICATE: key-unavailable for lib/smime, the TokenError as cause', async () => {
     const cancelled = cardKeyOperations(cardClient([{ command: PIN_STATUS, response: hex('63 c3') }]), 0x9c, rsaCertificate, async () => null);
-    await expect(cancelled.sign!(message, { scheme: 'rsa-pkcs1', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'pin-required' });
+    await expect(cancelled.sign!(message, { scheme: 'rsa-pkcs1', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'key-unavailable', cause: { code: 'pin-required' } });
     transport.assertDone();
     const prompt = vi.fn<PinPrompt>(async () => '123456');
     const blocked = cardKeyOperations(cardClient([{ command: PIN_STATUS, response: hex('69 83') }]), 0x9c, rsaCertificate, prompt);
-    await expect(blocked.sign!(message, { scheme: 'rsa-pkcs1', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'pin-blocked' });
+    await expect(blocked.sign!(message, { scheme: 'rsa-pkcs1', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'key-unavailable', cause: { code: 'pin-blocked' } });
     expect(prompt).not.toHaveBeenCalled();
   });
 
@@ -134,7 +134,7 @@ describe('card RSA signatures (9C, PIN always)', () => {
       { command: wrong, response: hex('63 c6') },
     ]);
     const key = cardKeyOperations(client, 0x9c, rsaCertificate, async () => '000000');
-    await expect(key.sign!(message, { scheme: 'rsa-pkcs1', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'wrong-pin', retriesLeft: 6 });
+    await expect(key.sign!(message, { scheme: 'rsa-pkcs1', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'key-unavailable', cause: { code: 'wrong-pin', retriesLeft: 6 } });
   });
 
   it('refuses a signature that does not match the certificate (another key in the slot)', async () => {

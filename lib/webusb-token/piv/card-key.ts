@@ -3,7 +3,9 @@
 // EMSA-PSS encodings (RFC 8017 section 9), and the RSAES unpadding, PKCS#1 v1.5 with implicit
 // rejection and OAEP with one generic error, both without branches on secret bytes. Each
 // signature is checked against the certificate's public key, so a card whose slot holds another
-// key (or computes wrongly) never yields a bad signature. PINs pass through, never kept.
+// key (or computes wrongly) never yields a bad signature. PINs pass through, never kept. A card
+// that cannot be used now (removed, PIN cancelled, wrong or blocked) is SmimeError
+// 'key-unavailable' with the TokenError as its cause.
 import * as pkijs from 'pkijs';
 
 import { ecdsaDerToRaw } from '../../smime/asn1/ecdsa-signature';
@@ -15,7 +17,7 @@ import { webRandom } from '../../smime/rsa/rsa-private-operation';
 import { emeValid } from '../../smime/rsa/rsaes-pkcs1-v1_5';
 import type { HashName } from '../../smime/web-crypto';
 import { concatBytes } from '../../bytes';
-import { TokenError, isTokenError } from '../errors';
+import { TokenError, type TokenErrorCode, isTokenError } from '../errors';
 import type { PivClient, PivCurve } from './piv-client';
 
 export interface PinRequest {
@@ -79,11 +81,21 @@ export function cardKeyOperations(client: PivClient, slot: number, certificate: 
     return operation();
   };
 
+  /** withPin, with the card's "cannot be used now" errors as lib/smime's 'key-unavailable'. */
+  const onCard = async <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      return await withPin(operation);
+    } catch (error) {
+      if (isTokenError(error) && UNAVAILABLE.has(error.code)) throw new SmimeError('key-unavailable', error.message, { cause: error });
+      throw error;
+    }
+  };
+
   if (publicKey.kind === 'rsa') {
     const { n, e, k } = publicKey;
     /** s = EM^d on the card, checked with the public key (s^e = EM). */
     const rsaSign = async (em: Uint8Array): Promise<Uint8Array> => {
-      const s = await withPin(() => client.rsaPrivateOperation(slot, em));
+      const s = await onCard(() => client.rsaPrivateOperation(slot, em));
       if (modPow(bytesToBigInt(s), e, n) !== bytesToBigInt(em)) throw mismatch();
       return s;
     };
@@ -105,7 +117,7 @@ export function cardKeyOperations(client: PivClient, slot: number, certificate: 
         if (padding.padding === 'pkcs1v15' && (padding.keyLength < 1 || padding.keyLength > k - 11)) {
           throw new TokenError('invalid-argument', `A ${padding.keyLength}-byte key cannot come from a ${k}-byte RSA key.`);
         }
-        const em = await withPin(() => client.rsaPrivateOperation(slot, encryptedKey));
+        const em = await onCard(() => client.rsaPrivateOperation(slot, encryptedKey));
         try {
           return padding.padding === 'pkcs1v15' ? implicitRejection(em, padding.keyLength) : await emeOaepDecode(em, padding.hash, padding.label ?? new Uint8Array(0));
         } finally {
@@ -123,7 +135,7 @@ export function cardKeyOperations(client: PivClient, slot: number, certificate: 
       if (scheme.scheme !== 'ecdsa') throw new TokenError('unsupported-algorithm', `An EC card key cannot sign with ${scheme.scheme}.`);
       const hash = signingHash(scheme.hash);
       const digested = await digest(hash, data);
-      const der = await withPin(() => client.ecdsaSign(slot, curve, digested));
+      const der = await onCard(() => client.ecdsaSign(slot, curve, digested));
       const verifier = await subtle().importKey('spki', own(spki), { name: 'ECDSA', namedCurve: curve }, false, ['verify']);
       let raw: Uint8Array;
       try {
@@ -143,10 +155,16 @@ export function cardKeyOperations(client: PivClient, slot: number, certificate: 
       } catch {
         throw new TokenError('invalid-argument', `The originator's key is not a ${curve} public key.`);
       }
-      return withPin(() => client.ecdh(slot, curve, point));
+      return onCard(() => client.ecdh(slot, curve, point));
     },
   };
 }
+
+/**
+ * Errors that say the key cannot be used now (PIN, card, reader, bridge), not that the input was
+ * bad: lib/smime lets 'key-unavailable' through where every other failure is one generic error.
+ */
+const UNAVAILABLE = new Set<TokenErrorCode>(['pin-required', 'wrong-pin', 'pin-blocked', 'card-removed', 'no-card', 'no-reader', 'card-unresponsive', 'transport-error', 'bridge-unavailable', 'bridge-not-paired']);
 
 const HALF: Record<PivCurve, number> = { 'P-256': 32, 'P-384': 48 };
 const subtle = () => globalThis.crypto.subtle;

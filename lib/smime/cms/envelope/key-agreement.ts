@@ -87,6 +87,8 @@ export async function decryptAgreedKey(
   const wrap = keyWrapOf(info);
   const spki = originatorSpki(info, agreement);
   const ukm = info.ukm ? new Uint8Array(info.ukm.valueBlock.valueHexView) : undefined;
+  // Outside the try: a key that cannot run (card removed, PIN cancelled: 'key-unavailable') says so;
+  // only what follows from Z is a cryptographic failure.
   const z = await key.deriveSharedSecret!(spki);
   try {
     const sharedInfo = eccCmsSharedInfo(wrap.der, ukm, wrap.kekLength);

@@ -86,12 +86,16 @@ export async function decryptTransportedKey(
   throw new SmimeError('unsupported-algorithm', `Key transport with ${oid} is not supported.`);
 }
 
-/** A ciphertext the key refuses by its length or range is one more wrong key, not a different error. */
+/**
+ * A ciphertext the key refuses by its length or range is one more wrong key, not a different
+ * error. A key that could not run at all (no card, no PIN) says so: that depends on the key's
+ * state, never on the ciphertext, so it is no padding oracle.
+ */
 async function failGenerically(operation: Promise<Uint8Array>): Promise<Uint8Array> {
   try {
     return await operation;
   } catch (error) {
-    if (error instanceof SmimeError && error.code === 'key-operation-failed') throw error;
+    if (error instanceof SmimeError && (error.code === 'key-operation-failed' || error.code === 'key-unavailable')) throw error;
     throw decryptionFailed(error);
   }
 }
