@@ -113,7 +113,7 @@ describe('card store', () => {
     store.getState().chooseForSigning(0x9c, true);
     const identity = store.getState().signingIdentity('alice@example.test')!;
     const pins = answerPins(store, ['000000', '000000', '000000']);
-    await expect(identity.key.sign!(new Uint8Array(8), { scheme: 'ecdsa', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'pin-blocked' });
+    await expect(identity.key.sign!(new Uint8Array(8), { scheme: 'ecdsa', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'key-unavailable', cause: { code: 'pin-blocked' } });
     pins.stop();
     expect(store.getState().problem).toMatchObject({ code: 'pin-blocked', message: expect.stringContaining('PIN is blocked') });
   });
@@ -123,7 +123,7 @@ describe('card store', () => {
     await store.getState().connect('webusb');
     const pins = answerPins(store, [null]);
     const identity = store.getState().identitiesForReading()[0]!;
-    await expect(identity.key.sign!(new Uint8Array(8), { scheme: 'ecdsa', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'pin-required' });
+    await expect(identity.key.sign!(new Uint8Array(8), { scheme: 'ecdsa', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'key-unavailable', cause: { code: 'pin-required' } });
     pins.stop();
     expect(store.getState().problem).toBeNull();
     expect(store.getState().status).toBe('connected');
@@ -159,7 +159,7 @@ describe('card store', () => {
     await store.getState().connect('webusb');
     const identity = store.getState().identitiesForReading()[0]!;
     device!.slot.removeCard();
-    await expect(identity.key.sign!(new Uint8Array(8), { scheme: 'ecdsa', hash: 'SHA-256' })).rejects.toMatchObject({ name: 'TokenError' });
+    await expect(identity.key.sign!(new Uint8Array(8), { scheme: 'ecdsa', hash: 'SHA-256' })).rejects.toMatchObject({ code: 'key-unavailable', cause: { name: 'TokenError' } });
     expect(store.getState()).toMatchObject({ status: 'disconnected', certificates: [], problem: { code: expect.stringMatching(/card-removed|no-card/) } });
     expect(store.getState().identitiesForReading()).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import * as pkijs from 'pkijs';
 import { createStore } from 'zustand/vanilla';
 
-import { type CertificateSummary, type Identity, certificateEmails, summarizeCertificate } from '@/lib/smime';
+import { type CertificateSummary, type Identity, certificateEmails, isSmimeError, summarizeCertificate } from '@/lib/smime';
 import { type PinRequest, cardKeyOperations } from '@/lib/webusb-token/piv/card-key';
 import { PivClient } from '@/lib/webusb-token/piv/piv-client';
 import { isTokenError } from '@/lib/webusb-token/errors';
@@ -218,6 +218,8 @@ async function readEntries(piv: PivClient): Promise<CardCertificateEntry[]> {
 
 /** User-safe texts for what connecting or using the card can meet. */
 export function describeProblem(error: unknown): CardProblem {
+  // Card keys hand lib/smime their PIN and card failures as 'key-unavailable', the card's own error as cause.
+  if (isSmimeError(error) && error.code === 'key-unavailable' && isTokenError(error.cause)) return describeProblem(error.cause);
   if (error instanceof CardConnectError) {
     if (error.code === 'transport-refused') {
       return {
