@@ -127,9 +127,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (bridge && bridge.exitCode === null) {
+  if (bridge && bridge.exitCode === null && bridge.signalCode === null) {
     bridge.kill('SIGTERM');
+    // A bridge that does not stop must not keep pcscd and the temp dirs alive.
+    const killer = setTimeout(() => bridge.kill('SIGKILL'), 5000);
     await exited(bridge);
+    clearTimeout(killer);
   }
   await card?.close();
   await pcscd?.stop();
