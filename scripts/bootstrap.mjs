@@ -14,6 +14,8 @@ const DEBIAN_PACKAGES = {
   slapd: '/usr/sbin/slapd',
   'ldap-utils': '/usr/bin/ldapsearch',
   openssl: '/usr/bin/openssl',
+  // Headers for the bridge's optional native PC/SC module (@pokusew/pcsclite), built by npm install.
+  'libpcsclite-dev': '/usr/include/PCSC/winscard.h',
 };
 /** What `npm test` needs beyond the demo: the browser, the independent S/MIME implementations
  * the interoperability tests run against (NSS's cmsutil, GnuPG's gpgsm; OpenSSL is above), and
