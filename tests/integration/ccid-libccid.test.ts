@@ -41,10 +41,11 @@ const SCRIPT = [
   apdu(0x80, 0x99, 0, 0),
 ];
 
-// pcscd runs in its own mount namespace (tests/support/pcscd.ts): skipped where that cannot be made.
-const runnable = fs.existsSync(LIBCCID_TWIN) && fs.existsSync('/usr/bin/socat') && fs.existsSync('/usr/bin/python3') && canStartPcscd();
+// What the bootstrap installs (scripts/bootstrap.mjs) and a pcscd of our own (its own mount
+// namespace: tests/support/pcscd.ts). Missing, the test fails and says what: never a silent skip.
+const REQUIRED = { libccid: LIBCCID_TWIN, socat: '/usr/bin/socat', python3: '/usr/bin/python3' };
 
-describe.skipIf(!runnable)('CCID simulator against libccid (pcscd + libccidtwin over a pty)', () => {
+describe('CCID simulator against libccid (pcscd + libccidtwin over a pty)', () => {
   let dir: string;
   let slot: CcidSlotSimulator;
   let bridge: CcidSerialBridge;
@@ -52,6 +53,9 @@ describe.skipIf(!runnable)('CCID simulator against libccid (pcscd + libccidtwin 
   const env = () => pcscd.clientEnv();
 
   beforeAll(async () => {
+    const missing = Object.entries(REQUIRED).filter(([, file]) => !fs.existsSync(file));
+    if (missing.length) throw new Error(`the libccid check needs ${missing.map(([name, file]) => `${name} (${file})`).join(', ')}: run scripts/bootstrap.mjs`);
+    if (!canStartPcscd()) throw new Error('the libccid check needs a pcscd of its own: root, or unprivileged user namespaces (unshare)');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-ccid-'));
     slot = new CcidSlotSimulator({ level: 'tpdu', maxMessageLength: 271, card: new CcidTestCard() });
     bridge = await startCcidSerialBridge(slot, dir);
