@@ -21,6 +21,9 @@ export default defineConfig({
           name: 'unit',
           include: ['{lib,server,components,stores,app,scripts,bench,cli}/**/*.test.{ts,tsx,mjs}'],
           environment: 'node',
+          // Hooks make keys, PKCS#12 files and browsers: on a loaded two-core CI machine they
+          // have outrun the 10 s default (the file's tests then never ran).
+          hookTimeout: 60000,
         },
       },
       {

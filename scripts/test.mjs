@@ -48,13 +48,42 @@ const readJson = (file) => {
     return null;
   }
 };
+// eslint-disable-next-line no-control-regex -- terminal colour codes in failure messages
+const firstLines = (text, n = 3) => String(text ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean).slice(0, n).join(' | ');
+// What failed or did not run, named, so the last lines of a CI log say it (a hook that failed
+// leaves its file's tests "skipped" with no failed test).
 const vitestCounts = (file) => () => {
   const j = readJson(file);
-  return j && { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
+  if (!j) return null;
+  const problems = [];
+  for (const f of j.testResults ?? []) {
+    const name = path.relative(REPO_ROOT, f.name);
+    if (f.status === 'failed' && f.message) problems.push(`${name}: ${firstLines(f.message)}`);
+    for (const a of f.assertionResults ?? []) {
+      if (a.status === 'failed') problems.push(`${name} › ${a.fullName}: ${firstLines(a.failureMessages?.join('\n'))}`);
+      else if (a.status === 'pending' || a.status === 'skipped') problems.push(`${name} › ${a.fullName}: not run`);
+    }
+  }
+  return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests, problems };
 };
 const playwrightCounts = (file) => () => {
-  const s = readJson(file)?.stats;
-  return s && { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped };
+  const j = readJson(file);
+  if (!j?.stats) return null;
+  const problems = [];
+  const walk = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status === 'expected' || t.status === 'flaky') continue;
+        const last = t.results?.at(-1);
+        const what = t.status === 'skipped' ? 'not run' : firstLines(last?.error?.message ?? last?.errors?.[0]?.message);
+        problems.push(`${[...titles, spec.title].filter(Boolean).join(' › ')} (${spec.file}:${spec.line}): ${what}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+  };
+  for (const suite of j.suites ?? []) walk(suite, []);
+  const s = j.stats;
+  return { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped, problems };
 };
 const vitest = (project) => [
   'run',
@@ -114,6 +143,13 @@ try {
   }
 } finally {
   await cleanUp();
+}
+
+const problems = results.flatMap((r) => (r.problems ?? []).map((p) => `  ${r.name}: ${p}`));
+if (problems.length) {
+  console.log('\n=== failed or not run');
+  for (const line of problems.slice(0, 40)) console.log(line.length > 400 ? `${line.slice(0, 400)}…` : line);
+  if (problems.length > 40) console.log(`  … and ${problems.length - 40} more`);
 }
 
 console.log('\n=== results');
