@@ -5,7 +5,7 @@ import type { ApduTransport } from '@/lib/webusb-token/transport';
 
 // How the webmail reaches a smart card: one connector per transport, each ending in an
 // ApduTransport, so the card store above is the same for WebUSB-CCID and the local PC/SC bridge
-// (lib/webusb-token/bridge/, which plugs in here as a second connector).
+// (stores/bridge-connector.ts over lib/webusb-token/bridge/).
 
 export type ConnectorKind = 'webusb' | 'bridge';
 
@@ -14,12 +14,22 @@ export interface CardConnection {
   /** The reader's name as the user knows it (product name, PC/SC reader name). */
   reader: string;
   transport: ApduTransport;
+  /** Transports that hear of removal before the next command (the bridge's PC/SC events). */
+  onCardRemoved?(listener: () => void): () => void;
+}
+
+/** What the user typed for the bridge (stores/bridge-connector.ts); WebUSB needs nothing. */
+export interface CardConnectInput {
+  /** The bridge's wss:// address. */
+  url?: string;
+  /** The pairing code the bridge printed, for the first connection from this browser. */
+  pairingCode?: string;
 }
 
 export interface CardConnector {
   readonly kind: ConnectorKind;
   /** Lets the user pick a reader and opens its card. Rejects with TokenError or CardConnectError. */
-  connect(): Promise<CardConnection>;
+  connect(input?: CardConnectInput): Promise<CardConnection>;
 }
 
 /** Failures before any card protocol runs: what the browser itself allows. */

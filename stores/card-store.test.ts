@@ -164,7 +164,7 @@ describe('card store', () => {
     expect(store.getState().identitiesForReading()).toEqual([]);
   });
 
-  it('says when a connector is not there yet (the bridge)', async () => {
+  it('says when a way of connecting is not offered (a store without the bridge)', async () => {
     const store = cardStore();
     await store.getState().connect('bridge');
     expect(store.getState().problem?.code).toBe('unavailable');

@@ -2,12 +2,14 @@ import * as pkijs from 'pkijs';
 import { createStore } from 'zustand/vanilla';
 
 import { type CertificateSummary, type Identity, certificateEmails, isSmimeError, summarizeCertificate } from '@/lib/smime';
+import { DEFAULT_BRIDGE_URL } from '@/lib/webusb-token/bridge/bridge-client';
 import { type PinRequest, cardKeyOperations } from '@/lib/webusb-token/piv/card-key';
 import { PivClient } from '@/lib/webusb-token/piv/piv-client';
-import { isTokenError } from '@/lib/webusb-token/errors';
+import { TokenError, isTokenError } from '@/lib/webusb-token/errors';
 import type { ApduTransport } from '@/lib/webusb-token/transport';
 
-import { type CardConnector, type ConnectorKind, CardConnectError } from './card-connectors';
+import type { BridgeCardConnector } from './bridge-connector';
+import { type CardConnectInput, type CardConnector, type ConnectorKind, CardConnectError } from './card-connectors';
 
 /** One certificate on the card, with what the settings table shows. */
 export interface CardCertificateEntry {
@@ -37,8 +39,15 @@ export interface CardState {
   decryptionSlots: number[];
   /** Set while a card key waits for the PIN (the PIN dialog shows it). Never holds the PIN. */
   pinRequest: PinRequest | null;
+  /** Whether this browser holds a pairing token for the bridge (at the address last used). */
+  bridgePaired: boolean;
+  /** The bridge address to offer: the last one reached, else the default. */
+  bridgeUrl: string;
 
-  connect(kind: ConnectorKind): Promise<void>;
+  /** `input`: the bridge's address and, the first time, its pairing code. */
+  connect(kind: ConnectorKind, input?: CardConnectInput): Promise<void>;
+  /** Drops the bridge token for `url`: the next bridge connection needs a pairing code. */
+  forgetBridgePairing(url?: string): void;
   disconnect(): Promise<void>;
   chooseForSigning(slot: number, on: boolean): void;
   chooseForDecryption(slot: number, on: boolean): void;
@@ -70,8 +79,9 @@ const GONE = new Set(['card-removed', 'no-card', 'no-reader']);
  * identities for the security sources (stores/security-sources.ts merges them with the soft
  * keys). Nothing is persisted; the PIN passes from the dialog to the card and is not kept.
  */
-export function createCardStore({ connectors }: { connectors: Partial<Record<ConnectorKind, CardConnector>> }) {
+export function createCardStore({ connectors }: { connectors: { webusb?: CardConnector; bridge?: BridgeCardConnector } }) {
   let transport: ApduTransport | null = null;
+  let stopWatching: (() => void) | null = null;
   let client: PivClient | null = null;
   let answering: ((pin: string | null) => void) | null = null;
 
@@ -79,6 +89,8 @@ export function createCardStore({ connectors }: { connectors: Partial<Record<Con
     const forget = (problem: CardProblem | null) => {
       answering?.(null);
       answering = null;
+      stopWatching?.();
+      stopWatching = null;
       const closing = transport;
       transport = null;
       client = null;
@@ -142,18 +154,27 @@ export function createCardStore({ connectors }: { connectors: Partial<Record<Con
       signingSlot: null,
       decryptionSlots: [],
       pinRequest: null,
+      bridgePaired: connectors.bridge?.isPaired(connectors.bridge.lastUrl()) ?? false,
+      bridgeUrl: connectors.bridge?.lastUrl() ?? DEFAULT_BRIDGE_URL,
 
-      async connect(kind) {
+      async connect(kind, input) {
         const connector = connectors[kind];
         if (!connector) {
-          set({ problem: { code: 'unavailable', message: 'This way of connecting is not available yet.' } });
+          set({ problem: { code: 'unavailable', message: 'This way of connecting is not available in this browser.' } });
           return;
         }
         await forget(null);
         set({ status: 'connecting', connector: kind });
+        const notePairing = () =>
+          kind === 'bridge' && connectors.bridge && set({ bridgePaired: connectors.bridge.isPaired(input?.url), bridgeUrl: connectors.bridge.lastUrl() });
         try {
-          const connection = await connector.connect();
+          const connection = await connector.connect(input);
+          notePairing();
           transport = connection.transport;
+          stopWatching =
+            connection.onCardRemoved?.(() => {
+              if (transport === connection.transport) void forget(describeProblem(new TokenError('card-removed', 'The card was removed.')));
+            }) ?? null;
           const piv = await PivClient.open(connection.transport);
           const certificates = await readEntries(piv);
           client = piv;
@@ -165,8 +186,13 @@ export function createCardStore({ connectors }: { connectors: Partial<Record<Con
             problem: certificates.length ? null : { code: 'no-certificates', message: 'The card holds no certificates.' },
           });
         } catch (error) {
+          notePairing();
           await forget(describeProblem(error));
         }
+      },
+      forgetBridgePairing(url) {
+        connectors.bridge?.forgetPairing(url);
+        set({ bridgePaired: connectors.bridge?.isPaired(url) ?? false });
       },
       disconnect: async () => {
         await forget(null);
@@ -232,6 +258,8 @@ export function describeProblem(error: unknown): CardProblem {
   }
   if (isTokenError(error)) {
     switch (error.code) {
+      case 'bridge-unavailable':
+        return { code: error.code, message: `${error.message} Is the bridge running on this computer, and does this browser trust its certificate?` };
       case 'no-reader':
         return { code: error.code, message: `No smart-card reader was found. Plug one in and try again. (${error.message})` };
       case 'no-card':

@@ -4,6 +4,7 @@ import { type ReactNode, createContext, useContext, useEffect, useState } from '
 import { useStore } from 'zustand';
 
 import { type CardState, type CardStore, createCardStore } from './card-store';
+import { bridgeConnector } from './bridge-connector';
 import { webUsbConnector } from './card-connectors';
 import { type CertbookState, type CertbookStore, createCertbookStore } from './certbook-store';
 import { type IdentityState, type IdentityStore, createIdentityStore } from './identity-store';
@@ -35,8 +36,7 @@ export function SecurityStoresProvider({ email, children }: { email: string; chi
     const identities = createIdentityStore({ email });
     const certbook = createCertbookStore();
     const trust = createTrustStore(email);
-    // The local bridge joins as a second connector once its client lands (lib/webusb-token/bridge).
-    const card = createCardStore({ connectors: { webusb: webUsbConnector() } });
+    const card = createCardStore({ connectors: { webusb: webUsbConnector(), bridge: bridgeConnector() } });
     return { email, identities, certbook, trust, card, sources: securitySources({ identities, certbook, trust, card }) };
   });
   // The policy is needed as soon as a composer opens: load it with the page (once per page).

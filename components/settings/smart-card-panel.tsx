@@ -1,12 +1,14 @@
 'use client';
 
+import { type FormEvent, useState } from 'react';
+
 import { slotName } from '@/stores/card-store';
 import { useCard } from '@/stores/security-stores-provider';
 
 import { isoDay } from './certificate-summaries';
 
 /**
- * Settings, "Smart card": connect a PIV card (WebUSB now, the local PC/SC bridge later), see its
+ * Settings, "Smart card": connect a PIV card (WebUSB or the local PC/SC bridge), see its
  * certificates, and choose which key signs and which keys decrypt. Choices last while the card
  * stays connected on this page; nothing about the card is stored.
  */
@@ -34,17 +36,7 @@ export function SmartCardPanel() {
           )}
         </div>
       </section>
-      <section aria-labelledby="card-bridge-heading">
-        <h3 id="card-bridge-heading">Local bridge</h3>
-        <p className="muted">
-          A small program on this computer that reaches every reader the system knows (PC/SC) and that the browser pairs with once. Use it when the
-          browser refuses the reader.
-        </p>
-        <button type="button" disabled>
-          Connect (local bridge)
-        </button>
-        <p className="muted">Not available yet.</p>
-      </section>
+      <BridgeSection />
       <p role="status" aria-label="Smart card status">
         {status === 'connected' ? `Connected: ${reader ?? 'reader'}` : status === 'connecting' ? 'Connecting…' : 'No card connected.'}
       </p>
@@ -55,6 +47,60 @@ export function SmartCardPanel() {
       )}
       {status === 'connected' && <CardCertificatesTable />}
     </div>
+  );
+}
+
+/**
+ * The local PC/SC bridge: its address, the pairing code the first time (the token it gives is
+ * kept by this browser; "Forget pairing" drops it), and the command that starts it.
+ */
+function BridgeSection() {
+  const status = useCard((s) => s.status);
+  const paired = useCard((s) => s.bridgePaired);
+  const lastUrl = useCard((s) => s.bridgeUrl);
+  const connect = useCard((s) => s.connect);
+  const forgetPairing = useCard((s) => s.forgetBridgePairing);
+  const [url, setUrl] = useState(lastUrl);
+  const [pairingCode, setPairingCode] = useState('');
+  const origin = typeof window === 'undefined' ? 'https://your-webmail' : window.location.origin;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void connect('bridge', { url, pairingCode: paired ? undefined : pairingCode }).then(() => setPairingCode(''));
+  };
+
+  return (
+    <section aria-labelledby="card-bridge-heading">
+      <h3 id="card-bridge-heading">Local bridge</h3>
+      <p className="muted">
+        A small program on this computer that reaches every reader the system knows (PC/SC). It works in every browser. Start it with{' '}
+        <code>npm run bridge -- --origin {origin}</code>; it prints a pairing code to type here once.
+      </p>
+      <form onSubmit={submit} aria-label="Local bridge">
+        <label>
+          Bridge address
+          <input type="text" value={url} onChange={(e) => setUrl(e.target.value)} spellCheck={false} autoComplete="off" />
+        </label>
+        {paired ? (
+          <p className="muted">
+            This browser is paired with the bridge.{' '}
+            <button type="button" onClick={() => forgetPairing(url)}>
+              Forget pairing
+            </button>
+          </p>
+        ) : (
+          <label>
+            Pairing code
+            <input type="text" value={pairingCode} onChange={(e) => setPairingCode(e.target.value)} placeholder="ABCD-1234" spellCheck={false} autoComplete="off" />
+          </label>
+        )}
+        <div className="dialog-buttons">
+          <button type="submit" disabled={status === 'connecting'}>
+            Connect (local bridge)
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
 
