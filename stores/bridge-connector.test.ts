@@ -138,7 +138,7 @@ describe('pairing codes and addresses', () => {
   it('takes only wss:// addresses on this computer', () => {
     expect(normalizeBridgeUrl(undefined)).toBe('wss://127.0.0.1:31417');
     expect(normalizeBridgeUrl(' wss://localhost:4000 ')).toBe('wss://localhost:4000');
-    for (const bad of ['ws://127.0.0.1:31417', 'wss://bridge.example.com:31417', 'wss://127.0.0.1:31417/x', 'https://127.0.0.1:31417', 'wss://user@127.0.0.1:1', 'not a url']) {
+    for (const bad of ['ws://127.0.0.1:31417', 'wss://bridge.example.com:31417', 'wss://127.0.0.1:31417/x', 'https://127.0.0.1:31417', 'wss://user@127.0.0.1:1', 'wss://[::1]:31417', 'not a url']) {
       expect(() => normalizeBridgeUrl(bad), bad).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
     }
   });

@@ -46,7 +46,7 @@ export function normalizePairingCode(typed: string): string | null {
   return `${compact.slice(0, 4)}-${compact.slice(4)}`;
 }
 
-/** Only a wss:// address on this computer: the bridge never listens anywhere else. */
+/** Only a wss:// address on this computer: the bridge listens nowhere else, and the page's CSP allows no other (BRIDGE_SOURCES). */
 export function normalizeBridgeUrl(typed: string | undefined): string {
   const text = typed?.trim() || DEFAULT_BRIDGE_URL;
   let url: URL;
@@ -55,7 +55,7 @@ export function normalizeBridgeUrl(typed: string | undefined): string {
   } catch {
     throw new TokenError('invalid-argument', `"${text}" is not a bridge address (it looks like ${DEFAULT_BRIDGE_URL}).`);
   }
-  if (url.protocol !== 'wss:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.pathname !== '/' || url.search || url.hash || url.username) {
+  if (url.protocol !== 'wss:' || !['127.0.0.1', 'localhost'].includes(url.hostname) || url.pathname !== '/' || url.search || url.hash || url.username) {
     throw new TokenError('invalid-argument', `The bridge address must be wss:// on this computer, like ${DEFAULT_BRIDGE_URL}.`);
   }
   return url.origin.replace(/^https?:/, 'wss:');

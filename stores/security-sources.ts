@@ -1,3 +1,6 @@
+import type * as pkijs from 'pkijs';
+
+import { signingChain } from '@/lib/smime';
 import { type SmimeWorkerClient, createSmimeWorkerClient } from '@/lib/smime-worker';
 
 import type { CardStore } from './card-store';
@@ -21,16 +24,35 @@ export interface SecuritySources {
  * A connected smart card (stores/card-store.ts, optional) adds to the soft keys: its identities
  * come first for reading (a locked keystore still hides the soft ones: the reader offers to
  * unlock), the card identity chosen for signing wins for the addresses it names, and the soft
- * encryption certificate comes before the card's.
+ * encryption certificate comes before the card's. A card holds only its own certificate, so its
+ * signing identity gets the intermediates up to the trust anchors (address book, AIA through the
+ * relay), as a PKCS#12 would carry them: recipients without network can then build the chain.
  */
 export function securitySources(stores: { identities: IdentityStore; certbook: CertbookStore; trust: TrustStore; card?: CardStore }): SecuritySources {
   const keys = () => stores.identities.getState();
   const book = () => stores.certbook.getState();
   const card = () => stores.card?.getState();
+  const chains = new WeakMap<pkijs.Certificate, Promise<pkijs.Certificate[]>>();
+  const chainFor = (certificate: pkijs.Certificate) => {
+    let chain = chains.get(certificate);
+    if (!chain) {
+      // No chain found is no reason not to sign: the recipient can still look for one.
+      chain = stores.trust
+        .trustSettings()
+        .then((trust) => signingChain(certificate, { ...trust, knownCertificates: book().knownCertificates() }))
+        .catch(() => []);
+      chains.set(certificate, chain);
+    }
+    return chain;
+  };
   return {
     identities: {
       identitiesForReading: async () => [...(card()?.identitiesForReading() ?? []), ...(await keys().identitiesForReading())],
-      signingIdentity: async (address) => card()?.signingIdentity(address) ?? keys().signingIdentity(address),
+      signingIdentity: async (address) => {
+        const fromCard = card()?.signingIdentity(address);
+        if (!fromCard) return keys().signingIdentity(address);
+        return { ...fromCard, chain: await chainFor(fromCard.certificate) };
+      },
       ownEncryptionCertificate: async (address) => (await keys().ownEncryptionCertificate(address)) ?? card()?.encryptionCertificate(address) ?? null,
       requestUnlock: (reason) => keys().requestUnlock(reason),
     },

@@ -151,8 +151,10 @@ export function ComposeForm({ from, initial, draftUid, focusBody, startEncrypted
       setError(
         e instanceof SendBlockedError
           ? e.message
-          : isSmimeError(e)
-            ? `The message could not be signed or encrypted, and was not sent: ${e.message}`
+          : isSmimeError(e) && e.code === 'key-unavailable'
+            ? `The message was not sent: the key on your smart card could not be used (${e.message}). It is kept in Drafts; check the card and send again.`
+            : isSmimeError(e)
+              ? `The message could not be signed or encrypted, and was not sent: ${e.message}`
             : errorMessage(e, 'The message could not be sent.'),
       );
       setBusy(false);

@@ -37,7 +37,7 @@ test('pages carry a strict CSP with a fresh nonce and the security headers', asy
   const csp = headers['content-security-policy']!;
   expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}' 'strict-dynamic'/);
   expect(csp).not.toContain('unsafe-eval');
-  for (const d of ['object-src blob:;', "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'", "connect-src 'self' blob:;", "img-src 'self' data: blob: https: http:;"]) {
+  for (const d of ['object-src blob:;', "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'", "connect-src 'self' blob: wss://127.0.0.1:* wss://localhost:*;", "img-src 'self' data: blob: https: http:;"]) {
     expect(csp).toContain(d);
   }
   expect(headers['x-content-type-options']).toBe('nosniff');

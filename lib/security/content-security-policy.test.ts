@@ -19,7 +19,7 @@ describe('content security policy', () => {
     expect(Object.fromEntries(d)).toMatchObject({
       'default-src': "'self'",
       'img-src': "'self' data: blob: https: http:",
-      'connect-src': "'self' blob:",
+      'connect-src': "'self' blob: wss://127.0.0.1:* wss://localhost:*",
       'frame-src': 'blob:',
       'object-src': 'blob:',
       'base-uri': "'none'",

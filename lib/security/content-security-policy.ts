@@ -21,6 +21,9 @@ export interface CspOptions {
   dev?: boolean;
 }
 
+/** Where the local smart-card bridge may listen (stores/bridge-connector.ts accepts the same). */
+export const BRIDGE_SOURCES = 'wss://127.0.0.1:* wss://localhost:*';
+
 /**
  * One policy for every page: the App Router moves between pages without loading a new document,
  * so the policy of the first page loaded (usually /login) stays in force for the mail view too.
@@ -35,7 +38,9 @@ export function contentSecurityPolicy({ nonce, dev = false }: CspOptions): strin
     "img-src 'self' data: blob: https: http:",
     "font-src 'self' data:",
     // blob: URLs are made only by our own scripts (attachment bytes); reading one back is harmless.
-    `connect-src 'self' blob:${dev ? ' ws: wss:' : ''}`,
+    // The smart-card bridge (bridge/) listens on this computer's loopback only, over TLS; no
+    // other socket is reachable, so the bridge's port may vary.
+    `connect-src 'self' blob: ${BRIDGE_SOURCES}${dev ? ' ws: wss:' : ''}`,
     // Chromium frames an <object>'s document: the PDF preview's blob: needs frame-src too.
     'frame-src blob:',
     "worker-src 'self' blob:",

@@ -22,6 +22,7 @@ export { readCertificates } from './certs/read-certificates';
 export { certificateEmails, sameCertificate, summarizeCertificate } from './certs/describe-certificate';
 export { chooseSendCipher } from './cms/choose-send-cipher';
 export { validateCertificate } from './certs/validate-certificate';
+export { signingChain } from './certs/signing-chain';
 export { readPkcs12, identitiesFromPkcs12 } from './pkcs12/read-pkcs12';
 export { writePkcs12 } from './pkcs12/write-pkcs12';
 
