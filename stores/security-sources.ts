@@ -55,6 +55,17 @@ export function securitySources(stores: { identities: IdentityStore; certbook: C
       },
       ownEncryptionCertificate: async (address) => (await keys().ownEncryptionCertificate(address)) ?? card()?.encryptionCertificate(address) ?? null,
       requestUnlock: (reason) => keys().requestUnlock(reason),
+      onChange(listener) {
+        // Only what changes the keys on offer: not every PIN prompt or problem text.
+        const stopKeys = stores.identities.subscribe((now, before) => now !== before && listener());
+        const stopCard = stores.card?.subscribe((now, before) => {
+          if (now.certificates !== before.certificates || now.signingSlot !== before.signingSlot || now.decryptionSlots !== before.decryptionSlots) listener();
+        });
+        return () => {
+          stopKeys();
+          stopCard?.();
+        };
+      },
     },
     trust: stores.trust,
     certificates: {

@@ -94,6 +94,9 @@ export function useSecurityChoices(
   const [attachCertificate, setAttachCertificate] = useState(false);
   const [unencrypted, setUnencrypted] = useState<Set<string>>(() => new Set());
   const [keys, setKeys] = useState<Keys>({ state: 'loading' });
+  // Bumped when the keys on offer change (a card connected while the composer is open).
+  const [keysVersion, setKeysVersion] = useState(0);
+  useEffect(() => security?.identities.onChange?.(() => setKeysVersion((v) => v + 1)), [security]);
   const [assessments, setAssessments] = useState<Map<string, RecipientAssessment>>(() => new Map());
 
   useEffect(() => {
@@ -106,7 +109,7 @@ export function useSecurityChoices(
     return () => {
       live = false;
     };
-  }, [security, from]);
+  }, [security, from, keysVersion]);
 
   // Look up the recipients' certificates a little after the user stops typing; each address once.
   const addressKey = [...recipients.to, ...recipients.cc, ...recipients.bcc].map(normalizeAddress).join(',');
