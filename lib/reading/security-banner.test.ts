@@ -144,6 +144,9 @@ describe('securityBanner', () => {
     expect(texts(input(failed('key-operation-failed', 'The card was removed.')))).toEqual([
       `${prefix}your key could not be used (The card was removed.). If it is on a smart card, insert the card.`,
     ]);
+    expect(texts(input(failed('key-unavailable', 'The PIN was not entered.')))).toEqual([
+      `${prefix}the key on your smart card could not be used. The PIN was not entered. Open the message again to try again.`,
+    ]);
     const locked = securityBanner(input(failed('no-matching-recipient', 'x'), { problem: { code: 'keystore-locked', canUnlock: true } }))!;
     expect(locked).toMatchObject({ tone: 'danger', unlock: true });
     expect(locked.lines[0]!.text).toBe(`${prefix}your keystore is locked. Unlock it to read this message.`);
