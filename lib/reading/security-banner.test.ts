@@ -145,7 +145,7 @@ describe('securityBanner', () => {
       `${prefix}your key could not be used (The card was removed.). If it is on a smart card, insert the card.`,
     ]);
     expect(texts(input(failed('key-unavailable', 'The PIN was not entered.')))).toEqual([
-      `${prefix}the key on your smart card could not be used (The PIN was not entered.). Connect the card in Settings, then open the message again.`,
+      `${prefix}the key on your smart card could not be used. The PIN was not entered. Open the message again to try again.`,
     ]);
     const locked = securityBanner(input(failed('no-matching-recipient', 'x'), { problem: { code: 'keystore-locked', canUnlock: true } }))!;
     expect(locked).toMatchObject({ tone: 'danger', unlock: true });

@@ -122,8 +122,8 @@ function decryptionFailure(code: string, message: string, problem: ReadProblem |
   if (problem?.code === 'keystore-locked') return { text: `${prefix}your keystore is locked. Unlock it to read this message.`, unlock: problem.canUnlock };
   if (problem?.code === 'no-identities')
     return { text: `${prefix}you have no S/MIME certificate with a private key here. Import yours (PKCS#12) in Settings.`, unlock: false };
-  if (code === 'key-unavailable')
-    return { text: `${prefix}the key on your smart card could not be used (${message}). Connect the card in Settings, then open the message again.`, unlock: false };
+  // A card key that cannot be used now (PIN cancelled, card pulled): the card's own coded sentence, and a way out.
+  if (code === 'key-unavailable') return { text: `${prefix}the key on your smart card could not be used. ${message} Open the message again to try again.`, unlock: false };
   if (code === 'key-operation-failed') return { text: `${prefix}your key could not be used (${message}). If it is on a smart card, insert the card.`, unlock: false };
   return { text: prefix + (ENCRYPTION_FAILURES[code] ?? message), unlock: false };
 }
