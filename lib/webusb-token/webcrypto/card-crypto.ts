@@ -6,9 +6,16 @@
 import * as core from 'webcrypto-core';
 
 import { CardCryptoKey, type CardSlot, cardCryptoKey } from './card-crypto-key';
-import { CardEcdhProvider, CardEcdsaProvider, CardRsaOaepProvider, CardRsaPssProvider, CardRsaSsaProvider, CardRsaesPkcs1v15Provider } from './card-providers';
+import { CardEcdhProvider, CardEcdsaProvider, CardRsaOaepProvider, CardRsaPssProvider, CardRsaSsaProvider, CardRsaesPkcs1v15Provider, type RsaesPkcs1v15Params } from './card-providers';
 
 const isCard = (key: CryptoKey): key is CardCryptoKey => key instanceof CardCryptoKey;
+
+// The DOM's parameter types (what callers pass), plus our RSAES-PKCS1-v1_5.
+type SignParams = AlgorithmIdentifier | RsaPssParams | EcdsaParams;
+type EncryptParams = AlgorithmIdentifier | RsaOaepParams | AesCtrParams | AesCbcParams | AesGcmParams | RsaesPkcs1v15Params;
+type DeriveParams = AlgorithmIdentifier | EcdhKeyDeriveParams | HkdfParams | Pbkdf2Params;
+type ImportParams = AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams | HmacImportParams | AesKeyAlgorithm;
+type DerivedKeyParams = AlgorithmIdentifier | AesDerivedKeyParams | HmacImportParams | HkdfParams | Pbkdf2Params;
 
 export class CardSubtle extends core.SubtleCrypto {
   constructor(private readonly platform: SubtleCrypto) {
@@ -37,7 +44,7 @@ export class CardSubtle extends core.SubtleCrypto {
     return this.platform.generateKey(algorithm, extractable, [...keyUsages]);
   }
 
-  override importKey(format: KeyFormat, keyData: BufferSource | JsonWebKey, algorithm: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey> {
+  override importKey(format: KeyFormat, keyData: BufferSource | JsonWebKey, algorithm: ImportParams, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey> {
     // The platform's overloads split 'jwk' from the binary formats; the value is passed as given.
     return this.platform.importKey(format as 'raw', keyData as BufferSource, algorithm, extractable, keyUsages);
   }
@@ -49,36 +56,36 @@ export class CardSubtle extends core.SubtleCrypto {
     return isCard(key) ? super.exportKey(format, key) : this.platform.exportKey(format, key);
   }
 
-  override sign(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {
+  override sign(algorithm: SignParams, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {
     return isCard(key) ? super.sign(algorithm, key, data) : this.platform.sign(algorithm, key, data);
   }
 
-  override verify(algorithm: AlgorithmIdentifier, key: CryptoKey, signature: BufferSource, data: BufferSource): Promise<boolean> {
+  override verify(algorithm: SignParams, key: CryptoKey, signature: BufferSource, data: BufferSource): Promise<boolean> {
     return isCard(key) ? super.verify(algorithm, key, signature, data) : this.platform.verify(algorithm, key, signature, data);
   }
 
-  override encrypt(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {
+  override encrypt(algorithm: EncryptParams, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {
     return isCard(key) ? super.encrypt(algorithm, key, data) : this.platform.encrypt(algorithm, key, data);
   }
 
-  override decrypt(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {
+  override decrypt(algorithm: EncryptParams, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {
     return isCard(key) ? super.decrypt(algorithm, key, data) : this.platform.decrypt(algorithm, key, data);
   }
 
-  override deriveBits(algorithm: AlgorithmIdentifier, baseKey: CryptoKey, length: number): Promise<ArrayBuffer> {
+  override deriveBits(algorithm: DeriveParams, baseKey: CryptoKey, length: number): Promise<ArrayBuffer> {
     return isCard(baseKey) ? super.deriveBits(algorithm, baseKey, length) : this.platform.deriveBits(algorithm, baseKey, length);
   }
 
-  override deriveKey(algorithm: AlgorithmIdentifier, baseKey: CryptoKey, derivedKeyType: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey> {
+  override deriveKey(algorithm: DeriveParams, baseKey: CryptoKey, derivedKeyType: DerivedKeyParams, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey> {
     // webcrypto-core derives the bits with the card and imports them through this.importKey, i.e. the platform.
     return isCard(baseKey) ? super.deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) : this.platform.deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages);
   }
 
-  override wrapKey(format: KeyFormat, key: CryptoKey, wrappingKey: CryptoKey, wrapAlgorithm: AlgorithmIdentifier): Promise<ArrayBuffer> {
+  override wrapKey(format: KeyFormat, key: CryptoKey, wrappingKey: CryptoKey, wrapAlgorithm: EncryptParams): Promise<ArrayBuffer> {
     return isCard(key) || isCard(wrappingKey) ? super.wrapKey(format, key, wrappingKey, wrapAlgorithm) : this.platform.wrapKey(format, key, wrappingKey, wrapAlgorithm);
   }
 
-  override unwrapKey(format: KeyFormat, wrappedKey: BufferSource, unwrappingKey: CryptoKey, unwrapAlgorithm: AlgorithmIdentifier, unwrappedKeyAlgorithm: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey> {
+  override unwrapKey(format: KeyFormat, wrappedKey: BufferSource, unwrappingKey: CryptoKey, unwrapAlgorithm: EncryptParams, unwrappedKeyAlgorithm: ImportParams, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey> {
     return isCard(unwrappingKey)
       ? super.unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages)
       : this.platform.unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages);

@@ -27,8 +27,8 @@ const HALF: Record<PivCurve, number> = { 'P-256': 32, 'P-384': 48 };
 const own = (bytes: Uint8Array) => new Uint8Array(bytes) as Uint8Array<ArrayBuffer>;
 const bytes = (buffer: ArrayBuffer) => new Uint8Array(buffer);
 const mismatch = () => new TokenError('card-error', "The card's signature does not match the certificate's public key.");
-/** The one error for every OAEP failure: no oracle. */
-const undecryptable = () => new core.OperationError('The ciphertext could not be decrypted.');
+/** The one error for every OAEP failure, as WebCrypto throws it: no oracle. */
+const undecryptable = () => new DOMException('The ciphertext could not be decrypted.', 'OperationError');
 
 /** The card key behind a CryptoKey the subtle already checked. */
 function cardKeyOf(key: CryptoKey): CardCryptoKey {
@@ -197,7 +197,7 @@ export class CardEcdhProvider extends CardProvider {
     const peerCurve = (algorithm.public.algorithm as EcKeyAlgorithm).namedCurve;
     if (peerCurve !== curve) throw new TokenError('invalid-argument', `The peer's key is on ${peerCurve}, not ${curve}.`);
     const bits = length ?? HALF[curve] * 8;
-    if (bits > HALF[curve] * 8) throw new core.OperationError(`length: ECDH on ${curve} gives at most ${HALF[curve] * 8} bits`);
+    if (bits > HALF[curve] * 8) throw new DOMException(`ECDH on ${curve} gives at most ${HALF[curve] * 8} bits.`, 'OperationError');
     const point = bytes(await this.platform.exportKey('raw', algorithm.public));
     const { client, slot, askPin } = card.card;
     const z = await withCardPin(client, slot, askPin, () => client.ecdh(slot, curve, point));
