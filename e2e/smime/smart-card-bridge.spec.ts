@@ -7,12 +7,13 @@ import path from 'node:path';
 import { type Browser, type Page, chromium, expect, test } from '@playwright/test';
 
 import { freeVpcdPort, startPcscd, vpcdReader, type Pcscd } from '../../tests/support/pcscd';
+import { type IssuedCert, type TestPki, createTestPki } from '../../tests/support/test-pki';
 import { attachCardToVpcd, type VpcdCard } from '../../tests/support/vpcd-card';
 import { createPivSimulator } from '../../lib/webusb-token/simulator/piv-simulator';
 import { waitForMessages } from '../support/imap-read';
 import { signIn } from '../support/login';
 import { appendMessage } from '../support/mailbox';
-import { messageBody, openMessage } from '../support/smime-browser';
+import { escapeRegExp, messageBody, openMessage } from '../support/smime-browser';
 import { type DemoUser, demoTrustAnchors, demoUser, opensslVerify } from '../support/smime-demo';
 import { opensslEncrypt, textEntity } from '../support/smime-pki';
 
@@ -38,6 +39,9 @@ let configDir: string;
 let bridgeUrl: string;
 let spki: string;
 let browser: Browser;
+let pki: TestPki;
+/** An older EC P-256 key of alice's, kept in retired slot 82 (made by a throwaway CA). */
+let aliceEc: IssuedCert;
 
 const der = (args: string[]) => new Uint8Array(execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
 
@@ -59,9 +63,16 @@ test.beforeAll(async ({ baseURL }) => {
   alice = await demoUser('alice');
   const key = der(['pkcs8', '-topk8', '-nocrypt', '-in', alice.key, '-outform', 'DER']);
   const cert = der(['x509', '-in', alice.cert, '-outform', 'DER']);
+  pki = createTestPki('sealpost-e2e-bridge-pki-');
+  aliceEc = pki.issue({ name: 'alice-ec', key: 'p256', email: alice.email });
   const port = await freeVpcdPort();
   pcscd = await startPcscd([vpcdReader(port)]);
-  card = await attachCardToVpcd(createPivSimulator({ pin: PIN, slots: { 0x9c: { privateKeyPkcs8: key, certificateDer: cert }, 0x9d: { privateKeyPkcs8: key, certificateDer: cert } } }), port);
+  const slots = {
+    0x9c: { privateKeyPkcs8: key, certificateDer: cert },
+    0x9d: { privateKeyPkcs8: key, certificateDer: cert },
+    0x82: { privateKeyPkcs8: aliceEc.keyPkcs8, certificateDer: aliceEc.certDer },
+  };
+  card = await attachCardToVpcd(createPivSimulator({ pin: PIN, slots }), port);
   await card.powered;
 
   configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-e2e-bridge-'));
@@ -93,11 +104,24 @@ test.afterAll(async () => {
   await card?.close();
   await pcscd?.stop();
   if (configDir) fs.rmSync(configDir, { recursive: true, force: true });
+  pki?.cleanup();
 });
 
 async function newPage(baseURL: string | undefined): Promise<Page> {
   const context = await browser.newContext({ baseURL, locale: 'en-US', timezoneId: 'UTC' });
   return context.newPage();
+}
+
+/** Signs alice in, pairs with the newest printed code and connects the card through the bridge. */
+async function connectThroughBridge(page: Page) {
+  await signIn(page, 'alice');
+  const settings = await openSmartCardSettings(page);
+  const bridgeForm = settings.getByRole('form', { name: 'Local bridge' });
+  await bridgeForm.getByLabel('Bridge address').fill(bridgeUrl);
+  await bridgeForm.getByLabel('Pairing code').fill(await until(pairingCode, 'a pairing code'));
+  await bridgeForm.getByRole('button', { name: 'Connect (local bridge)' }).click();
+  await expect(settings.getByRole('status', { name: 'Smart card status' })).toHaveText('Connected: Virtual PCD 00 00');
+  return settings;
 }
 
 async function openSmartCardSettings(page: Page) {
@@ -150,13 +174,7 @@ test('pairing: a wrong code is refused, the printed one pairs, and the browser k
 test('alice signs through the bridge with the PIN in the app, and OpenSSL verifies the mail', async ({ baseURL }) => {
   test.setTimeout(90_000);
   const page = await newPage(baseURL);
-  await signIn(page, 'alice');
-  const settings = await openSmartCardSettings(page);
-  const bridgeForm = settings.getByRole('form', { name: 'Local bridge' });
-  await bridgeForm.getByLabel('Bridge address').fill(bridgeUrl);
-  await bridgeForm.getByLabel('Pairing code').fill(await until(pairingCode, 'a pairing code'));
-  await bridgeForm.getByRole('button', { name: 'Connect (local bridge)' }).click();
-  await expect(settings.getByRole('status', { name: 'Smart card status' })).toHaveText('Connected: Virtual PCD 00 00');
+  const settings = await connectThroughBridge(page);
   await settings.getByRole('checkbox', { name: 'Use 9C for signing' }).check();
   await settings.getByRole('button', { name: 'Close', exact: true }).last().click();
 
@@ -186,13 +204,7 @@ test('alice reads mail OpenSSL encrypted to her certificate, decrypted by the ca
   await appendMessage('alice', await opensslEncrypt('alice', textEntity(text), { subject, from: 'bob@sealpost.test' }));
 
   const page = await newPage(baseURL);
-  await signIn(page, 'alice');
-  const settings = await openSmartCardSettings(page);
-  const bridgeForm = settings.getByRole('form', { name: 'Local bridge' });
-  await bridgeForm.getByLabel('Bridge address').fill(bridgeUrl);
-  await bridgeForm.getByLabel('Pairing code').fill(await until(pairingCode, 'a pairing code'));
-  await bridgeForm.getByRole('button', { name: 'Connect (local bridge)' }).click();
-  await expect(settings.getByRole('status', { name: 'Smart card status' })).toHaveText('Connected: Virtual PCD 00 00');
+  const settings = await connectThroughBridge(page);
   await expect(settings.getByRole('checkbox', { name: 'Use 9D for decryption' })).toBeChecked();
   await settings.getByRole('button', { name: 'Close', exact: true }).last().click();
 
@@ -200,6 +212,38 @@ test('alice reads mail OpenSSL encrypted to her certificate, decrypted by the ca
   await enterPin(page);
   const { banner } = await opened;
   await expect(messageBody(page).getByText(text)).toBeVisible();
-  await expect(banner).toContainText(new RegExp(`^Encrypted with AES-256-CBC for your certificate ${alice.email.replace('.', '\\.')}`));
+  await expect(banner).toContainText(new RegExp(`^Encrypted with AES-256-CBC for your certificate ${escapeRegExp(alice.email)}`));
   await page.context().close();
 });
+
+test('RSA-OAEP to 9D and ECDH to the EC key in retired slot 82 open through the bridge', async ({ baseURL }) => {
+  test.setTimeout(90_000);
+  const id = randomUUID();
+  const oaep = { subject: `OAEP through the bridge ${id}`, text: 'OAEP-wrapped key, unwrapped on the card.' };
+  const ecdh = { subject: `ECDH through the bridge ${id}`, text: 'Agreed on the card in slot 82.' };
+  await appendMessage('alice', opensslEncryptTo(alice.cert, oaep, ['rsa_padding_mode:oaep', 'rsa_oaep_md:sha256']));
+  await appendMessage('alice', opensslEncryptTo(aliceEc.certPath, ecdh));
+
+  const page = await newPage(baseURL);
+  const settings = await connectThroughBridge(page);
+  await expect(settings.getByRole('checkbox', { name: 'Use 82 for decryption' })).toBeChecked();
+  await settings.getByRole('button', { name: 'Close', exact: true }).last().click();
+
+  const first = openMessage(page, oaep.subject);
+  await enterPin(page);
+  await first;
+  await expect(messageBody(page).getByText(oaep.text)).toBeVisible();
+  // The card stays verified for this connection: the EC key agrees without a second PIN.
+  const { banner } = await openMessage(page, ecdh.subject);
+  await expect(messageBody(page).getByText(ecdh.text)).toBeVisible();
+  await expect(banner).toContainText(new RegExp(`^Encrypted with AES-256-CBC for your certificate ${escapeRegExp(alice.email)} \\(serial`));
+  await page.context().close();
+});
+
+/** `openssl cms -encrypt` (AES-256-CBC) to one certificate file, with recipient options (OAEP). */
+function opensslEncryptTo(certFile: string, { subject, text }: { subject: string; text: string }, keyopt: string[] = []): Buffer {
+  const input = pki.file(`${randomUUID()}.txt`);
+  fs.writeFileSync(input, textEntity(text));
+  const args = ['cms', '-encrypt', '-aes-256-cbc', '-in', input, '-from', 'bob@sealpost.test', '-to', alice.email, '-subject', subject, '-recip', certFile];
+  return execFileSync('openssl', [...args, ...keyopt.flatMap((o) => ['-keyopt', o])], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
