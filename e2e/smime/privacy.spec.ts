@@ -116,7 +116,7 @@ test('no private key, PKCS#12 file, password or passphrase leaves the browser', 
   const passphrase = `Schlüssel ${randomBytes(9).toString('base64')} /+&`;
   const exportPassword = `Export ${randomBytes(9).toString('base64')} ?=%`;
   const secrets: Secret[] = [...carol.secrets, ...alice.secrets, textSecret('keystore passphrase', passphrase), textSecret('export password', exportPassword)];
-  // No PIN yet: smart cards (issue 6) add theirs here with textSecret('smart card PIN', pin).
+  // Smart-card PINs are searched for in e2e/smime/smart-card.spec.ts, which types them.
 
   const stamp = randomUUID();
   // Their own random words: no 16 bytes in common with the subject, which travels in clear.

@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 
 import { expect, test } from '@playwright/test';
 
 import { installFakeCardReader } from '../support/fake-webusb';
 import { waitForMessages } from '../support/imap-read';
 import { signIn } from '../support/login';
+import { RequestRecorder, describeRequests, findLeaks } from '../support/request-recorder';
+import { textSecret } from '../support/smime-secrets';
 import { demoTrustAnchors, demoUser, opensslVerify } from '../support/smime-demo';
 
 // Signing with a smart card in real Chromium: navigator.usb is a simulated CCID reader holding a
@@ -13,10 +15,16 @@ import { demoTrustAnchors, demoUser, opensslVerify } from '../support/smime-demo
 // OpenSSL verifies can only come from the card. Mail goes to walter (mailbox-only user).
 
 const RECIPIENT = 'walter';
-const PIN = '123456';
+// Random 8-digit PINs (PIV allows 6 to 8), so a match in the recorded traffic is a leak, not chance.
+const pin = () => String(randomInt(10_000_000, 100_000_000));
+const PIN = pin();
+const WRONG = [pin(), pin()].map((p) => (p === PIN ? `${p.slice(0, 7)}${(Number(p[7]) + 1) % 10}` : p));
 
-test('alice connects her card, signs with slot 9C after a wrong PIN, and OpenSSL verifies the mail', async ({ page }) => {
+test('alice connects her card, signs with slot 9C after a wrong PIN, and OpenSSL verifies the mail; no PIN leaves the browser', async ({ context, page }) => {
   test.setTimeout(90_000);
+  // Every request of the context, workers included (e2e/support/request-recorder.ts, proven by
+  // the canaries of e2e/smime/privacy.spec.ts), searched for the typed PINs in every encoding.
+  const recorder = await RequestRecorder.attach(context);
   const alice = await demoUser('alice');
   await installFakeCardReader(page, { pin: PIN, slots: [0x9c, 0x9d].map((slot) => ({ slot, keyFile: alice.key, certFile: alice.cert })) });
   await signIn(page, 'alice');
@@ -48,10 +56,10 @@ test('alice connects her card, signs with slot 9C after a wrong PIN, and OpenSSL
 
   const pinDialog = page.getByRole('dialog', { name: 'Smart card PIN' });
   await expect(pinDialog).toContainText('Tries left: 3');
-  await pinDialog.getByLabel('PIN').fill('000000');
+  await pinDialog.getByLabel('PIN').fill(WRONG[0]!);
   await pinDialog.getByRole('button', { name: 'Continue' }).click();
   await expect(pinDialog.getByRole('alert')).toHaveText('Wrong PIN. 2 tries left.');
-  await pinDialog.getByLabel('PIN').fill('111111');
+  await pinDialog.getByLabel('PIN').fill(WRONG[1]!);
   await pinDialog.getByRole('button', { name: 'Continue' }).click();
   await expect(pinDialog.getByRole('alert')).toHaveText('Wrong PIN. 1 try left.');
   await expect(pinDialog).toContainText('One try left: a wrong PIN blocks the card.');
@@ -65,4 +73,11 @@ test('alice connects her card, signs with slot 9C after a wrong PIN, and OpenSSL
   // the signature is the one the app found (AIA caIssuers through the relay) and added.
   const content = opensslVerify(delivered!.source, await demoTrustAnchors());
   expect(content.toString('latin1')).toContain(text);
+
+  await recorder.settle();
+  const requests = recorder.requests;
+  await recorder.detach();
+  expect(requests.some((r) => r.method === 'POST' && new URL(r.url).pathname === '/api/send'), describeRequests(requests)).toBe(true);
+  const secrets = [PIN, ...WRONG].map((p, i) => textSecret(`smart card PIN ${i}`, p));
+  expect(findLeaks(requests, secrets), describeRequests(requests)).toEqual([]);
 });

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 
 // The secrets that must never leave the browser (issue 5), in the byte forms a leak could take,
 // for e2e/support/request-recorder.ts to search for. The list is open: a spec adds what its flow
-// types or loads (passwords, passphrases, exported files), and smart cards (issue 6) add their
-// PIN with `textSecret('pin', ...)`; no PIN exists before then.
+// types or loads (passwords, passphrases, exported files, smart-card PINs in smart-card.spec).
 
 export interface Secret {
   /** What it is, for the report: "carol PKCS#12 file", "keystore passphrase"… */
