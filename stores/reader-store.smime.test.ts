@@ -48,6 +48,7 @@ function fakes({
   keyChange = [] as HarvestOutcome['keyChangeWarnings'],
   locked = false,
   canUnlock = true,
+  outsideKeystore = undefined as (() => Identity[]) | undefined,
   policy = DEFAULT_SECURITY_POLICY as SecurityPolicy,
 } = {}): Fakes {
   const f: Fakes = { trustCalls: [], harvested: [], unlocks: 0, deps: undefined as unknown as ReaderSmimeDeps };
@@ -59,6 +60,7 @@ function fakes({
     },
     signingIdentity: async () => null,
     ownEncryptionCertificate: async () => null,
+    ...(outsideKeystore ? { identitiesOutsideKeystore: outsideKeystore } : {}),
   };
   if (canUnlock)
     keys.requestUnlock = async () => {
@@ -253,6 +255,19 @@ describe('reader store with S/MIME', () => {
     expect(f.unlocks).toBe(1);
     expect(store.getState().message?.text).toContain('Pay Bob 10 euros.');
     expect(headline(store)).toMatch(/^Encrypted with/);
+  });
+
+  it('with the keystore locked, a card key that fits opens the message without asking to unlock; one that does not leaves Unlock offered', async () => {
+    const withCard = fakes({ locked: true, outsideKeystore: () => [identity(bob)] });
+    const { store } = await readWith(await encryptMessage(plain('alice@example.org'), [certificate(bob)]), withCard);
+    expect(store.getState().message?.text).toContain('Pay Bob 10 euros.');
+    expect(headline(store)).toMatch(/^Encrypted with .* for your certificate bob@example\.org/);
+    expect(store.getState().security?.problem).toBeNull();
+
+    const otherCard = fakes({ locked: true, outsideKeystore: () => [identity(eve)] });
+    const other = await readWith(await encryptMessage(plain('alice@example.org'), [certificate(bob)]), otherCard);
+    expect(other.message?.text).toBe('');
+    expect(other.store.getState().security?.banner?.unlock).toBe(true);
   });
 
   it('does not offer Unlock when the keystore cannot be asked to unlock', async () => {

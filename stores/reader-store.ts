@@ -122,7 +122,9 @@ export function createReaderStore({
       const identities = await smime.identities.identitiesForReading();
       return { identities, problem: identities.length ? null : { code: 'no-identities' } };
     } catch (e) {
-      if (isKeystoreError(e, 'locked')) return { identities: [], problem: { code: 'keystore-locked', canUnlock: smime.identities.requestUnlock !== undefined } };
+      // A card needs no unlock: its keys are tried, and Unlock is offered only if they do not fit.
+      if (isKeystoreError(e, 'locked'))
+        return { identities: smime.identities.identitiesOutsideKeystore?.() ?? [], problem: { code: 'keystore-locked', canUnlock: smime.identities.requestUnlock !== undefined } };
       throw e;
     }
   };

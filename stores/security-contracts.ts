@@ -18,6 +18,8 @@ export interface IdentitySource {
   ownEncryptionCertificate(address: string): Promise<pkijs.Certificate | null>;
   /** Asks the user to unlock the keystore (its passphrase dialog); true once unlocked, false when cancelled. Absent where there is no lock. */
   requestUnlock?(reason?: string): Promise<boolean>;
+  /** Identities that need no keystore unlock (a connected smart card): what the reader still tries while the keystore is locked. */
+  identitiesOutsideKeystore?(): Identity[];
   /** Calls `listener` when the keys on offer may have changed (keystore unlocked, card connected or removed, slot chosen); returns the unsubscribe function. */
   onChange?(listener: () => void): () => void;
 }

@@ -22,8 +22,8 @@ export interface SecuritySources {
  * the store's current state, so a keystore unlocked or an address book loaded later is seen.
  *
  * A connected smart card (stores/card-store.ts, optional) adds to the soft keys: its identities
- * come first for reading (a locked keystore still hides the soft ones: the reader offers to
- * unlock), the card identity chosen for signing wins for the addresses it names, and the soft
+ * come first for reading (with the keystore locked the reader still tries them, and offers to
+ * unlock only when they do not fit), the card identity chosen for signing wins for the addresses it names, and the soft
  * encryption certificate comes before the card's. A card holds only its own certificate, so its
  * signing identity gets the intermediates up to the trust anchors (address book, AIA through the
  * relay), as a PKCS#12 would carry them: recipients without network can then build the chain.
@@ -55,6 +55,7 @@ export function securitySources(stores: { identities: IdentityStore; certbook: C
       },
       ownEncryptionCertificate: async (address) => (await keys().ownEncryptionCertificate(address)) ?? card()?.encryptionCertificate(address) ?? null,
       requestUnlock: (reason) => keys().requestUnlock(reason),
+      identitiesOutsideKeystore: () => card()?.identitiesForReading() ?? [],
       onChange(listener) {
         // Only what changes the keys on offer: not every PIN prompt or problem text.
         const stopKeys = stores.identities.subscribe((now, before) => now !== before && listener());
