@@ -19,7 +19,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{lib,server,components,stores,app,scripts,bench,cli}/**/*.test.{ts,tsx,mjs}'],
+          // tests/attacks: the published S/MIME attacks against the library, one folder per attack class.
+          include: ['{lib,server,components,stores,app,scripts,bench,cli}/**/*.test.{ts,tsx,mjs}', 'tests/attacks/**/*.test.ts'],
           environment: 'node',
           // Hooks make keys, PKCS#12 files and browsers: on a loaded two-core CI machine they
           // have outrun the 10 s default (the file's tests then never ran).
