@@ -4,7 +4,7 @@
 // reader can tell "locked" from "cannot decrypt".
 import { SmimeError } from '@/lib/smime';
 import { CURVE_BYTES, ecdsaRawToDer } from '@/lib/smime/asn1/ecdsa-signature';
-import type { KeyOperations, KeyTransportPadding, SignatureScheme } from '@/lib/smime/keys/key-operations';
+import { type KeyOperations, type KeyTransportPadding, type SignatureScheme, operationsForKind } from '@/lib/smime/keys/key-operations';
 import { type Pkcs8Description, softKey } from '@/lib/smime/keys/soft-key';
 import { ownBuffer, webCrypto } from '@/lib/smime/web-crypto';
 
@@ -92,14 +92,5 @@ export function keystoreKey(access: KeyAccess): KeyOperations {
     }
   };
 
-  switch (description.kind) {
-    case 'rsa':
-      return { kind: 'rsa', modulusBits: description.modulusBits, sign, decryptKeyTransport };
-    case 'ec':
-      return { kind: 'ec', curve: description.curve, sign, deriveSharedSecret };
-    case 'ed25519':
-      return { kind: 'ed25519', sign };
-    case 'x25519':
-      return { kind: 'x25519', deriveSharedSecret };
-  }
+  return operationsForKind(description, { sign, decryptKeyTransport, deriveSharedSecret });
 }

@@ -45,3 +45,19 @@ export interface Identity {
   /** Intermediates (not the root) to include when signing. */
   chain?: pkijs.Certificate[];
 }
+
+type AllOperations = Required<Pick<KeyOperations, 'sign' | 'decryptKeyTransport' | 'deriveSharedSecret'>>;
+
+/** KeyOperations offering only what a key of this kind can do (RSA: sign and key transport; EC: sign and ECDH; …). */
+export function operationsForKind(shape: Pick<KeyOperations, 'kind' | 'curve' | 'modulusBits'>, { sign, decryptKeyTransport, deriveSharedSecret }: AllOperations): KeyOperations {
+  switch (shape.kind) {
+    case 'rsa':
+      return { kind: 'rsa', modulusBits: shape.modulusBits, sign, decryptKeyTransport };
+    case 'ec':
+      return { kind: 'ec', curve: shape.curve, sign, deriveSharedSecret };
+    case 'ed25519':
+      return { kind: 'ed25519', sign };
+    case 'x25519':
+      return { kind: 'x25519', deriveSharedSecret };
+  }
+}

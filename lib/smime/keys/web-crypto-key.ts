@@ -5,7 +5,7 @@
 import { CURVE_BYTES, ecdsaRawToDer } from '../asn1/ecdsa-signature';
 import { SmimeError } from '../errors';
 import { ownBuffer } from '../web-crypto';
-import type { KeyOperations, KeyTransportPadding, SignatureScheme } from './key-operations';
+import { type KeyOperations, type KeyTransportPadding, type SignatureScheme, operationsForKind } from './key-operations';
 
 /** What kind of key it is: RSA with its modulus length, EC with its curve, Ed25519 or X25519. */
 export type KeyDescription = Pick<KeyOperations, 'kind' | 'curve' | 'modulusBits'>;
@@ -102,14 +102,5 @@ export function webCryptoKeyOperations(description: KeyDescription, source: WebC
     }
   };
 
-  switch (description.kind) {
-    case 'rsa':
-      return { kind: 'rsa', modulusBits: description.modulusBits, sign, decryptKeyTransport };
-    case 'ec':
-      return { kind: 'ec', curve: description.curve, sign, deriveSharedSecret };
-    case 'ed25519':
-      return { kind: 'ed25519', sign };
-    case 'x25519':
-      return { kind: 'x25519', deriveSharedSecret };
-  }
+  return operationsForKind(description, { sign, decryptKeyTransport, deriveSharedSecret });
 }
