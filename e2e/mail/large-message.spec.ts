@@ -95,7 +95,8 @@ test('a large message read part by part shows its cid: images and previews an at
   const frame = page.frameLocator('iframe[title="Message body"]');
   await expect(frame.locator('#lead')).toHaveText('Rich text first.');
   const logo = frame.locator('#logo');
-  await expect(logo).toHaveAttribute('src', /^data:image\/png;base64,/);
+  // The image is its own part request after the text parts: give a loaded machine time.
+  await expect(logo).toHaveAttribute('src', /^data:image\/png;base64,/, { timeout: 30_000 });
   await expect.poll(() => logo.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(32);
   const attachments = page.getByRole('list', { name: 'Attachments' });
   await expect(attachments.getByRole('listitem')).toHaveCount(2);
