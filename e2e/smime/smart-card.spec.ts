@@ -3,7 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 
 import { installFakeCardReader } from '../support/fake-webusb';
-import { waitForMessages } from '../support/imap-read';
+import { findMessages, waitForMessages } from '../support/imap-read';
 import { signIn } from '../support/login';
 import { RequestRecorder, describeRequests, findLeaks } from '../support/request-recorder';
 import { textSecret } from '../support/smime-secrets';
@@ -80,4 +80,38 @@ test('alice connects her card, signs with slot 9C after a wrong PIN, and OpenSSL
   expect(requests.some((r) => r.method === 'POST' && new URL(r.url).pathname === '/api/send'), describeRequests(requests)).toBe(true);
   const secrets = [PIN, ...WRONG].map((p, i) => textSecret(`smart card PIN ${i}`, p));
   expect(findLeaks(requests, secrets), describeRequests(requests)).toEqual([]);
+});
+
+test('a PIN dialog cancelled while sending: nothing is sent, the composer says why and the draft is kept', async ({ page }) => {
+  test.setTimeout(90_000);
+  const alice = await demoUser('alice');
+  await installFakeCardReader(page, { pin: PIN, slots: [{ slot: 0x9c, keyFile: alice.key, certFile: alice.cert }] });
+  await signIn(page, 'alice');
+  await page.getByRole('banner').getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByRole('tab', { name: 'Smart card' }).click();
+  await settings.getByRole('button', { name: 'Connect (WebUSB)' }).click();
+  await settings.getByRole('checkbox', { name: 'Use 9C for signing' }).check();
+  await settings.getByRole('button', { name: 'Close', exact: true }).last().click();
+
+  const subject = `Card PIN cancelled ${randomUUID()}`;
+  await page.getByRole('button', { name: 'New message' }).click();
+  const compose = page.getByRole('dialog', { name: 'New message' });
+  await compose.getByRole('combobox', { name: 'To' }).fill(`${RECIPIENT}@sealpost.test`);
+  await compose.getByRole('textbox', { name: 'Subject' }).fill(subject);
+  await compose.getByRole('textbox', { name: 'Message' }).fill('Not without the PIN.');
+  const sign = compose.getByRole('group', { name: 'Security' }).getByRole('button', { name: 'Sign' });
+  await sign.click();
+  await expect(sign).toHaveAttribute('aria-pressed', 'true');
+  await compose.getByRole('button', { name: 'Send' }).click();
+  const pinDialog = page.getByRole('dialog', { name: 'Smart card PIN' });
+  await pinDialog.getByRole('button', { name: 'Cancel' }).click();
+
+  await expect(compose.getByRole('alert')).toHaveText(
+    /^The message was not sent: the key on your smart card could not be used \(.+\)\. It is kept in Drafts; check the card and send again\.$/,
+  );
+  await expect(compose).toBeVisible();
+  const [draft] = await waitForMessages('alice', 'Drafts', subject);
+  expect(draft!.source.toString('latin1')).toContain('Not without the PIN.');
+  expect(await findMessages(RECIPIENT, 'INBOX', subject)).toEqual([]);
 });
