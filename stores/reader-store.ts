@@ -135,7 +135,7 @@ export function createReaderStore({
    */
   const readProtected = async (raw: Uint8Array, fresh: boolean): Promise<Loaded> => {
     const outer = await parseMessage(raw);
-    const from = outer.from?.address || null;
+    let from = outer.from?.address || null;
     const security: ReaderSecurity = {
       report: null,
       banner: null,
@@ -167,6 +167,11 @@ export function createReaderStore({
       return { message: headersOnly(outer), security, raw };
     }
     const report = result.report;
+    // Layers that could not be opened leave an S/MIME entity as the "plaintext": show only the headers.
+    const shown = isSmimeMessage(result.plaintext) && report.layers.length > 0 ? null : await parseMessage(result.plaintext);
+    // With header protection (RFC 9788) the reader shows the protected From, and lib/smime matched
+    // the signer with it: the banner and the address book go by it too, not by the outer copy.
+    if (report.protectedHeaders && shown) from = shown.from?.address || null;
     security.report = report;
     security.encrypted = report.encrypted;
     // A key problem only matters when an envelope could not be opened.
@@ -188,9 +193,7 @@ export function createReaderStore({
       from,
       policy,
     });
-    // Layers that could not be opened leave an S/MIME entity as the "plaintext": show only the headers.
-    if (isSmimeMessage(result.plaintext) && report.layers.length > 0) return { message: headersOnly(outer), security, raw };
-    return { message: fromParsed(await parseMessage(result.plaintext)), security, raw };
+    return { message: shown ? fromParsed(shown) : headersOnly(outer), security, raw };
   };
 
   const fromRaw = async (raw: Uint8Array): Promise<Loaded> =>

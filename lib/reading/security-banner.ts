@@ -4,6 +4,7 @@
 import { signatureMeetsPolicy } from '../policy/signature-policy';
 import type { SecurityPolicy } from '../policy/security-policy';
 import type { CertificateSummary, ContentCipherName, MessageReport, SignatureReport } from '../smime';
+import { headerChangeSentences } from './header-changes';
 
 export type BannerTone = 'good' | 'info' | 'warning' | 'danger';
 
@@ -195,6 +196,8 @@ export function securityBanner(input: BannerInput): SecurityBannerModel | null {
   if (lines.length === 0 && problem?.code === 'read-failed') {
     lines.push({ kind: 'signature', tone: 'danger', text: `The protection of this message could not be checked: ${problem.message}` });
   }
+  // RFC 9788: outer header fields changed or added in transit (the reader shows the protected ones).
+  for (const text of headerChangeSentences(report.protectedHeaders)) lines.push({ kind: 'warning', tone: 'warning', text });
   for (const w of input.keyChangeWarnings) lines.push({ kind: 'warning', tone: 'warning', text: `Certificate change for ${w.address}: ${w.message}` });
   if (lines.length === 0) return null;
 

@@ -101,6 +101,19 @@ export interface AttachmentReport {
   sha256: string;
 }
 
+/** RFC 9788 header protection: the header fields the sender put inside the cryptographic layers. */
+export interface ProtectedHeadersReport {
+  /** The payload's hp parameter as honoured: "cipher" only when the message really was encrypted. */
+  mode: 'clear' | 'cipher';
+  /** The protected user-facing fields (From, To, Cc, Subject, Date, Reply-To, Message-ID, In-Reply-To, References), RFC 2047 decoded. */
+  fields: { name: string; value: string }[];
+  /**
+   * Outer fields that do not say what the sender put outside (the protected value, or with "cipher"
+   * its HP-Outer record): changed or added in transit. `outer` is what the outer copy said.
+   */
+  outerDiffers: { name: string; outer: string }[];
+}
+
 export interface MessageReport {
   encrypted: boolean;
   contentCipher: ContentCipherName | null;
@@ -118,5 +131,7 @@ export interface MessageReport {
   /** The plain-text body shown to the user (text/plain, else text derived from HTML). */
   text: string;
   attachments: AttachmentReport[];
+  /** Present only when the MIME root, inside intact signatures or an opened envelope, declares header protection (RFC 9788). */
+  protectedHeaders?: ProtectedHeadersReport;
   errors: ReportError[];
 }

@@ -17,6 +17,7 @@ import { type MimePart, entityBytes, headerValues, parseMime } from '../mime/par
 import type { LayerKind, LayerReport, MessageReport, ReportError } from '../report';
 import type { SignedDataCheck, SmimeReadEngine } from './engine';
 import { describeContent } from './message-content';
+import { isProtectedField, readProtectedHeaders } from './protected-headers';
 import { signatureReports, summarize } from './signature-reports';
 import { contentInfoType, smimeEntityKind } from './smime-entity';
 
@@ -115,9 +116,12 @@ export async function readMessage<Trust>(raw: Uint8Array, context: ReadContext<T
   }
 
   report.signed = complete && signatureLayers > 0 && everySignatureHeld;
+  const signatures = signatureLayers === 0 ? 'none' : everySignatureHeld ? 'intact' : 'broken';
+  const protectedHeaders = complete ? readProtectedHeaders(at.part, outer, { encrypted: report.encrypted, signatures }) : null;
+  if (protectedHeaders) report.protectedHeaders = protectedHeaders;
   if (complete) report.partial = (await verifyNestedSignedParts(at, walk)) && !report.signed;
   Object.assign(report, await describeContent(at.part));
-  return { report, plaintext: withOuterHeaders(outer, at.part), certificates };
+  return { report, plaintext: withOuterHeaders(outer, at.part, protectedHeaders !== null), certificates };
 }
 
 /** multipart/signed (RFC 8551 section 3.5.3): verify exactly the bytes of part 1, then go into it. */
@@ -286,12 +290,16 @@ async function verifyNestedSignedParts<Trust>(root: Position, walk: Walk<Trust>)
   return found;
 }
 
-/** The shown entity under the outer message's header fields (all but Content-*, and those the entity repeats). */
-function withOuterHeaders(outer: MimePart, shown: MimePart): Uint8Array {
+/**
+ * The shown entity under the outer message's header fields (all but Content-*, and those the
+ * entity repeats). With header protection the outer user-facing fields are dropped even when the
+ * entity lacks them: an outer Cc or Reply-To the sender did not protect was not the sender's (RFC 9788).
+ */
+function withOuterHeaders(outer: MimePart, shown: MimePart, headerProtection: boolean): Uint8Array {
   if (shown === outer) return entityBytes(outer);
   const own = new Set(shown.headers.map((h) => h.key));
   const lines = outer.headers
-    .filter((h) => !h.key.startsWith('content-') && !own.has(h.key))
+    .filter((h) => !h.key.startsWith('content-') && !own.has(h.key) && !(headerProtection && isProtectedField(h.key)))
     .map((h) => outer.source.subarray(h.start, h.end));
   const shownBytes = entityBytes(shown);
   const length = lines.reduce((n, l) => n + l.length + 2, 0) + shownBytes.length;
