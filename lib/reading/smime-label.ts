@@ -95,3 +95,13 @@ export function isSmimeMessage(raw: Uint8Array): boolean {
   if (label.type === 'multipart/signed' || PKCS7_MIME.has(label.type)) return true;
   return label.type === 'application/octet-stream' && /\.p7[mscz]$/i.test((label.filename || label.params.name || '').trim());
 }
+
+/**
+ * Whether a message whose root is not S/MIME may hold a signed part deeper down: a multipart/signed
+ * wrapped in a mixed or related one (the "partly signed" attacks M1-M4). The reader then runs
+ * lib/smime on it too, so the banner says "partly signed" instead of nothing. A byte search: a
+ * false hit only costs a read that finds no S/MIME layer.
+ */
+export function mayHoldSignedPart(raw: Uint8Array): boolean {
+  return /pkcs7-signature|\.p7s\b/i.test(new TextDecoder('latin1').decode(raw));
+}

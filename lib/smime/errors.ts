@@ -39,7 +39,9 @@ export type SmimeErrorCode =
   /** A CRL, OCSP or AIA fetch that failed (network down, too large, refused by the proxy). */
   | 'fetch-failed'
   /** A caller passed options that do not fit together. */
-  | 'invalid-argument';
+  | 'invalid-argument'
+  /** An S/MIME part below the message's root, left unopened: only the root layer is decrypted (EFAIL). */
+  | 'not-at-root';
 
 export class SmimeError extends Error {
   constructor(

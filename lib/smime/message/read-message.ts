@@ -272,7 +272,8 @@ function fromFor<Trust>(entities: MimePart[], walk: Walk<Trust>): AddrSpec | nul
 /**
  * Verifies every S/MIME multipart/signed below the shown root (M1: text prepended in a
  * multipart/mixed; M4: the signed part as an attachment) and reports each as a layer. Returns
- * whether any was found. Encrypted parts down there are left alone.
+ * whether any was found. Encrypted parts down there are left alone, and the report says why
+ * (EFAIL: ciphertext wrapped into someone else's message must never be decrypted into it).
  */
 async function verifyNestedSignedParts<Trust>(root: Position, walk: Walk<Trust>): Promise<boolean> {
   let found = false;
@@ -283,6 +284,12 @@ async function verifyNestedSignedParts<Trust>(root: Position, walk: Walk<Trust>)
         const step = await unwrapClearSigned({ part: child, prefix: root.prefix }, walk);
         walk.report.layers.push(step.layer);
         walk.report.errors.push(...step.layer.errors);
+      } else if (smimeEntityKind(child) === 'pkcs7-mime') {
+        const path = joinPath(root.prefix, child.partPath);
+        walk.report.errors.push({
+          code: 'not-at-root',
+          message: `The S/MIME part ${path} inside this message was not opened: only a message that is protected as a whole is decrypted or verified.`,
+        });
       } else await visit(child);
     }
   };
