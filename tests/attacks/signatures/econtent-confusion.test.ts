@@ -25,7 +25,7 @@ const FORGED = 'Content-Type: text/plain; charset=us-ascii\r\n\r\nPay Eve 1000 e
 /** The Johnny C1b SignedData: Alice's signed attributes as eContent, the SignerInfo without them. */
 async function attributesAsContent(): Promise<{ der: Uint8Array; attributes: Uint8Array }> {
   const { p7s } = clearSignedParts(await signMessage(PAYMENT, p.identity(p.alice)));
-  const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(p7s).content });
+  const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(p7s.slice().buffer).content });
   const signer = signed.signerInfos[0]!;
   const attributes = signedAttributesDer(signer.signedAttrs!);
   signer.signedAttrs = undefined;
