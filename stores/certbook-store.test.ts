@@ -64,7 +64,7 @@ async function signedBy(certificate: pkijs.Certificate, over: Partial<SignatureR
     ...over,
   };
   return {
-    report: { encrypted: false, contentCipher: null, keyTransport: null, weakCipher: false, signed: true, partial: false, signatures: [signature], layers: [], text: '', attachments: [], errors: [] },
+    report: { encrypted: false, contentCipher: null, keyTransport: null, weakCipher: false, encryptionIntegrity: null, signed: true, partial: false, signatures: [signature], layers: [], text: '', attachments: [], errors: [] },
     plaintext: new Uint8Array(0),
     certificates: [certificate],
   };

@@ -22,7 +22,7 @@ const file = (name: string, content = name) => {
 };
 
 const REPORT: MessageReport = {
-  encrypted: true, contentCipher: 'aes-256-gcm', keyTransport: 'rsa-oaep', weakCipher: false, signed: true, partial: false,
+  encrypted: true, contentCipher: 'aes-256-gcm', keyTransport: 'rsa-oaep', weakCipher: false, encryptionIntegrity: 'aead', signed: true, partial: false,
   signatures: [], layers: [], text: 'hello', attachments: [], errors: [],
 };
 

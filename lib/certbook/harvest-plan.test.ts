@@ -37,6 +37,7 @@ function result(signatures: SignatureReport[], certificates: pkijs.Certificate[]
     contentCipher: null,
     keyTransport: null,
     weakCipher: false,
+    encryptionIntegrity: null,
     signed: true,
     partial: false,
     signatures,

@@ -53,6 +53,7 @@ describe('securityBanner with header protection', () => {
       contentCipher: 'aes-256-gcm',
       keyTransport: 'rsa-oaep',
       weakCipher: false,
+      encryptionIntegrity: 'aead',
       signed: false,
       partial: false,
       signatures: [],

@@ -47,6 +47,7 @@ function report(layers: LayerReport[], extra: Partial<MessageReport> = {}): Mess
     contentCipher: null,
     keyTransport: null,
     weakCipher: false,
+    encryptionIntegrity: null,
     signed: signatures.length > 0 && signatures.every((s) => s.intact),
     partial: false,
     signatures,

@@ -84,6 +84,12 @@ export interface LayerReport {
   integrityProtected?: boolean;
   /** For signature layers: one per SignerInfo. */
   signatures?: SignatureReport[];
+  /**
+   * For signature layers: what the signers signed. 'encrypted-content' when the layer wraps an
+   * encryption layer: they signed ciphertext whose plaintext they may never have seen (encrypt-
+   * then-sign, or an outer signature added to someone else's message: Strenzke's message takeover).
+   */
+  signs?: 'content' | 'encrypted-content';
   /** For certs-only layers (and any certificates a signed layer carried). */
   certificates?: CertificateSummary[];
   errors: ReportError[];
@@ -121,9 +127,17 @@ export interface MessageReport {
   weakCipher: boolean;
   /**
    * The whole message (the MIME root after decryption) is covered by signatures that are all
-   * intact; says nothing about trust (see signatures[].chain).
+   * intact; says nothing about trust (see signatures[].chain). A signature only over ciphertext
+   * (layers[].signs 'encrypted-content') does not make the content "signed".
    */
   signed: boolean;
+  /**
+   * For encrypted messages, what protects the decrypted content against change: 'aead' when every
+   * encryption layer is AuthEnvelopedData (GCM); 'signed-inside' when intact signatures inside the
+   * innermost CBC layer cover it; 'none' for CBC alone, which an attacker can change block by block
+   * unnoticed (EFAIL malleability gadgets). null when the message is not encrypted.
+   */
+  encryptionIntegrity: 'aead' | 'signed-inside' | 'none' | null;
   /** Some part is signed but not the root: never to be shown as "signed". */
   partial: boolean;
   signatures: SignatureReport[];

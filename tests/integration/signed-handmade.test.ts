@@ -1,18 +1,15 @@
-// SignedData that OpenSSL's cms command will not write: assembled here field by field and signed
-// with OpenSSL's raw signing tools (dgst -sign, pkeyutl -rawin), so the signatures are genuine and
-// only our attribute policy can reject them. Johnny C5 (contentType attribute != eContentType),
-// C6 (repeated or multi-valued attributes), id-ecPublicKey as signatureAlgorithm, Ed25519 from an
-// independent signer, a signing-certificate attribute naming another certificate, and two
-// certificates sharing one SubjectKeyIdentifier.
-import fs from 'node:fs';
-
+// SignedData that OpenSSL's cms command will not write (built by tests/attacks/support/handmade-signed-data.ts)
+// checked by the CMS verifier: Johnny C5 (contentType attribute != eContentType), C6 (repeated or
+// multi-valued attributes), id-ecPublicKey as signatureAlgorithm, Ed25519 from an independent
+// signer, a signing-certificate attribute naming another certificate, and two certificates
+// sharing one SubjectKeyIdentifier.
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { OID } from '@/lib/smime/oids';
 import { verifySignedData } from '@/lib/smime/cms/verify-signed-data';
-import { createTestPki, type IssuedCert, openssl } from '@/tests/support/test-pki';
+import { createTestPki, openssl, type IssuedCert } from '@/tests/support/test-pki';
+import { algorithm, attribute, certificateOf, handmadeSigner, octets } from '@/tests/attacks/support/handmade-signed-data';
 
 const pki = createTestPki('sealpost-signed-hand-');
 afterAll(() => pki.cleanup());
@@ -27,76 +24,7 @@ const twinB = pki.issue({ name: 'twin-b', key: 'p256', extraExtensions: ['subjec
 
 const CONTENT = new TextEncoder().encode('Content-Type: text/plain\r\n\r\nPay Bob 10 euros.\r\n');
 const TST_INFO = '1.2.840.113549.1.9.16.1.4';
-let counter = 0;
-const write = (bytes: Uint8Array) => {
-  const name = pki.file(`blob-${counter++}`);
-  fs.writeFileSync(name, bytes);
-  return name;
-};
-const der = (value: asn1js.AsnType) => new Uint8Array(value.toBER(false));
-const oid = (value: string) => new asn1js.ObjectIdentifier({ value });
-const octets = (bytes: Uint8Array) => new asn1js.OctetString({ valueHex: bytes.slice().buffer });
-const tagged = (tagNumber: number, ...value: asn1js.AsnType[]) => new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber }, value });
-const algorithm = (id: string, parameters?: asn1js.AsnType) => new asn1js.Sequence({ value: [oid(id), ...(parameters ? [parameters] : [])] });
-const attribute = (type: string, ...values: asn1js.AsnType[]) => new asn1js.Sequence({ value: [oid(type), new asn1js.Set({ value: values })] });
-const sha = (bits: 256 | 512, bytes: Uint8Array) => new Uint8Array(openssl([`dgst`, `-sha${bits}`, '-binary', write(bytes)]));
-const certificateOf = (cert: IssuedCert) => pkijs.Certificate.fromBER(new Uint8Array(cert.certDer));
-const utcNow = () => new asn1js.UTCTime({ valueDate: new Date() });
-
-interface Handmade {
-  signer: IssuedCert;
-  attributes: asn1js.Sequence[] | null;
-  eContentType?: string;
-  opaque?: boolean;
-  digestAlgorithm?: string;
-  signatureAlgorithm?: asn1js.Sequence;
-  certificates?: IssuedCert[];
-  keyIdentifier?: Uint8Array;
-  content?: Uint8Array;
-}
-
-/** A ContentInfo(SignedData) built by hand; OpenSSL signs the DER SET of attributes (or the content). */
-function handmade(spec: Handmade): Uint8Array {
-  const content = spec.content ?? CONTENT;
-  const isEd = spec.signer.keyType === 'ed25519';
-  const sorted = spec.attributes && [...spec.attributes].sort((a, b) => Buffer.compare(Buffer.from(der(a)), Buffer.from(der(b))));
-  const signedBytes = sorted ? der(new asn1js.Set({ value: sorted })) : content;
-  const signature = isEd
-    ? openssl(['pkeyutl', '-sign', '-rawin', '-inkey', spec.signer.keyPath, '-in', write(signedBytes)])
-    : openssl(['dgst', '-sha256', '-sign', spec.signer.keyPath, write(signedBytes)]);
-  const certificate = certificateOf(spec.signer);
-  const sid = spec.keyIdentifier
-    ? new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: spec.keyIdentifier.slice().buffer })
-    : new asn1js.Sequence({ value: [certificate.issuer.toSchema(), certificate.serialNumber] });
-  const defaultSignatureAlgorithm = isEd ? algorithm(OID.ed25519) : spec.signer.keyType === 'p256' ? algorithm(OID.ecdsaWithSha256) : algorithm(OID.rsaEncryption, new asn1js.Null());
-  const digestAlgorithm = algorithm(spec.digestAlgorithm ?? (isEd ? OID.sha512 : OID.sha256));
-  const signerInfo = new asn1js.Sequence({
-    value: [
-      new asn1js.Integer({ value: spec.keyIdentifier ? 3 : 1 }),
-      sid,
-      digestAlgorithm,
-      ...(sorted ? [tagged(0, ...sorted)] : []),
-      spec.signatureAlgorithm ?? defaultSignatureAlgorithm,
-      octets(new Uint8Array(signature)),
-    ],
-  });
-  const certificates = (spec.certificates ?? [spec.signer]).map((c) => certificateOf(c).toSchema());
-  const signedData = new asn1js.Sequence({
-    value: [
-      new asn1js.Integer({ value: 3 }),
-      new asn1js.Set({ value: [digestAlgorithm] }),
-      new asn1js.Sequence({ value: [oid(spec.eContentType ?? OID.data), ...(spec.opaque ? [tagged(0, octets(content))] : [])] }),
-      ...(certificates.length ? [tagged(0, ...certificates)] : []),
-      new asn1js.Set({ value: [signerInfo] }),
-    ],
-  });
-  return der(new asn1js.Sequence({ value: [oid(OID.signedData), tagged(0, signedData)] }));
-}
-
-/** contentType, signingTime and messageDigest, as every signer writes them. */
-function usual(content: Uint8Array = CONTENT, contentType: string = OID.data, bits: 256 | 512 = 256): asn1js.Sequence[] {
-  return [attribute(OID.contentType, oid(contentType)), attribute(OID.signingTime, utcNow()), attribute(OID.messageDigest, octets(sha(bits, content)))];
-}
+const { handmade, usual, sha, write } = handmadeSigner(pki, CONTENT);
 
 const verify = (message: Uint8Array, options: Parameters<typeof verifySignedData>[1] = { detachedContent: CONTENT }) => verifySignedData(message, options);
 

@@ -1,29 +1,12 @@
 import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
 
+import { compressedData, zlib } from '@/tests/attacks/support/compressed-data';
+
 import { toDer } from '../asn1/parse-der';
 import { LIMITS } from '../limits';
 import { OID } from '../oids';
 import { decompressData } from './compressed-data';
-
-// This OpenSSL is built without zlib (`openssl cms -compress` refuses), so the CompressedData here
-// is built with the platform's CompressionStream ('deflate' is the zlib format of RFC 3274).
-async function zlib(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-function compressedData(compressed: Uint8Array, algorithm: string = OID.zlibCompress, contentType: string = OID.data): Uint8Array {
-  const explicit = (value: asn1js.AsnType) => new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [value] });
-  const body = new asn1js.Sequence({
-    value: [
-      new asn1js.Integer({ value: 0 }),
-      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: algorithm })] }),
-      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: contentType }), explicit(new asn1js.OctetString({ valueHex: new Uint8Array(compressed).buffer }))] }),
-    ],
-  });
-  return toDer(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.compressedData }), explicit(body)] }));
-}
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (error: { code?: string }) => error.code);
 

@@ -68,6 +68,7 @@ export async function readMessage<Trust>(raw: Uint8Array, context: ReadContext<T
     contentCipher: null,
     keyTransport: null,
     weakCipher: false,
+    encryptionIntegrity: null,
     signed: false,
     partial: false,
     signatures: [],
@@ -87,8 +88,8 @@ export async function readMessage<Trust>(raw: Uint8Array, context: ReadContext<T
   const walk: Walk<Trust> = { context, report, certificates, outerFrom: headerValues(outer, 'from') };
 
   let at: Position = { part: outer, prefix: '' };
-  let signatureLayers = 0;
   let everySignatureHeld = true;
+  let signatureLayers = 0;
   let complete = true;
   for (let depth = 0; ; depth++) {
     const kind = smimeEntityKind(at.part);
@@ -115,7 +116,9 @@ export async function readMessage<Trust>(raw: Uint8Array, context: ReadContext<T
     at = step.inner;
   }
 
-  report.signed = complete && signatureLayers > 0 && everySignatureHeld;
+  const contentSigned = markWhatSignersSigned(report.layers);
+  report.signed = complete && contentSigned && everySignatureHeld;
+  report.encryptionIntegrity = encryptionIntegrity(report.layers, complete && everySignatureHeld);
   const signatures = signatureLayers === 0 ? 'none' : everySignatureHeld ? 'intact' : 'broken';
   const protectedHeaders = complete ? readProtectedHeaders(at.part, outer, { encrypted: report.encrypted, signatures }) : null;
   if (protectedHeaders) report.protectedHeaders = protectedHeaders;
@@ -224,7 +227,8 @@ async function unwrapPkcs7<Trust>(at: Position, walk: Walk<Trust>): Promise<Unwr
 
 /**
  * A SignedData as a layer. With no SignerInfo it is a certs-only layer (RFC 8551 section 3.8),
- * never a signature, whatever its label said (the "no signers shown as signed" attack).
+ * never a signature, whatever its label said (the "no signers shown as signed" attack), and an
+ * error when it wraps content.
  */
 async function signatureLayer<Trust>(
   layer: LayerReport,
@@ -238,6 +242,9 @@ async function signatureLayer<Trust>(
   walk.certificates.push(...check.certificates);
   if (check.certificates.length > 0) layer.certificates = await summarize(check.certificates, engine);
   if (check.signers.length === 0) {
+    // A bundle carries no content; content under a signature with no signers is not signed, and
+    // says so (Johnny C3: Outlook and Mutt showed it as signed).
+    if (inner) layer.errors.push({ code: 'malformed-cms', message: 'The message looks signed but its signature has no signers: it is not signed.' });
     layer.kind = 'certs-only';
     return { layer, inner, signature: null };
   }
@@ -246,6 +253,32 @@ async function signatureLayer<Trust>(
 }
 
 const allIntact = (check: SignedDataCheck) => check.signers.every((s) => s.intact);
+const isEncryption = (layer: LayerReport) => layer.kind === 'enveloped' || layer.kind === 'auth-enveloped';
+
+/**
+ * Marks each signature layer of the walk (outermost first) with what its signers signed: a layer
+ * outside an encryption layer signed only ciphertext (E10, message takeover). Returns whether any
+ * signature layer covers the content itself.
+ */
+function markWhatSignersSigned(layers: LayerReport[]): boolean {
+  const innermostEnvelope = layers.findLastIndex(isEncryption);
+  let contentSigned = false;
+  layers.forEach((layer, index) => {
+    if (!layer.signatures) return;
+    layer.signs = index < innermostEnvelope ? 'encrypted-content' : 'content';
+    contentSigned ||= layer.signs === 'content';
+  });
+  return contentSigned;
+}
+
+/** What protects decrypted content against change (see MessageReport.encryptionIntegrity). */
+function encryptionIntegrity(layers: LayerReport[], signaturesHeld: boolean): MessageReport['encryptionIntegrity'] {
+  if (!layers.some(isEncryption)) return null;
+  const innermostCbc = layers.findLastIndex((layer) => isEncryption(layer) && layer.integrityProtected !== true);
+  if (innermostCbc < 0) return 'aead';
+  const signedInside = layers.slice(innermostCbc + 1).some((layer) => (layer.signatures?.length ?? 0) > 0);
+  return signedInside && signaturesHeld ? 'signed-inside' : 'none';
+}
 
 /** The content of a CMS layer as MIME; on a parse failure the error goes on the layer and the walk stops there. */
 function contentPosition(content: Uint8Array, at: Position, layer: LayerReport): Position | null {
