@@ -192,10 +192,14 @@ describe('reader store with S/MIME', () => {
       'From: alice@example.org\r\nTo: bob@example.org\r\nSubject: Partial\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="outer-b"\r\n\r\n' +
       '--outer-b\r\nContent-Type: text/plain\r\n\r\nPay Eve 1000 euros. The part below is signed:\r\n' +
       `--outer-b\r\n${signedPart}\r\n--outer-b--\r\n`;
-    // Not S/MIME by its root, but a signed part is inside: the banner says "partly signed" (issue 7, M1).
+    // Not S/MIME by its root, but a signed part inside: "partial", never "signed" (issue 7, M1-M4).
     const { store } = await readWith(enc(outer), f);
-    expect(store.getState().security?.report).toMatchObject({ signed: false, partial: true });
-    expect(store.getState().security?.banner?.lines[0]?.text).toBe('Only part of this message is signed; the rest could have been written by anyone. It is not shown as signed.');
+    expect(store.getState().security?.report?.partial).toBe(true);
+    expect(store.getState().security?.report?.signed).toBe(false);
+    expect(store.getState().security?.banner?.lines.map((l) => l.text)).toEqual([
+      'Only part of this message is signed; the rest could have been written by anyone. It is not shown as signed.',
+    ]);
+    expect(store.getState().message?.text).toContain('Pay Eve 1000 euros.');
     // Inside an encrypted root, lib/smime reports the signed part: "partial", never "signed".
     const { store: inner } = await readWith(await encryptMessage(enc(outer), [certificate(bob)]), f);
     expect(inner.getState().security?.report?.partial).toBe(true);

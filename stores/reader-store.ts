@@ -7,7 +7,7 @@ import { trackDecryptingIdentities } from '@/lib/reading/decrypting-identities';
 import { isKeystoreError } from '@/lib/keystore/errors';
 import type { SecurityPolicy } from '@/lib/policy/security-policy';
 import { type ReadProblem, type SecurityBannerModel, policyReasons, securityBanner } from '@/lib/reading/security-banner';
-import { isSmimeMessage, mayHoldSignedPart, messageContentType, smimeLabel } from '@/lib/reading/smime-label';
+import { hasNestedSignedPart, isSmimeMessage, messageContentType, smimeLabel } from '@/lib/reading/smime-label';
 import { type CertificateSummary, type Identity, type MessageReport, type TrustSettings, isSmimeError, readMessage, summarizeCertificate } from '@/lib/smime';
 import {
   LARGE_MESSAGE_BYTES,
@@ -196,9 +196,9 @@ export function createReaderStore({
     return { message: shown ? fromParsed(shown) : headersOnly(outer), security, raw };
   };
 
-  // A signed part below a plain root is read too: lib/smime reports it "partly signed" (M1-M4).
+  // A signed part inside an unsigned message is read too: the banner says "only part is signed".
   const fromRaw = async (raw: Uint8Array): Promise<Loaded> =>
-    isSmimeMessage(raw) || mayHoldSignedPart(raw) ? readProtected(raw, false) : { message: fromParsed(await parseMessage(raw)), security: null, raw: null };
+    isSmimeMessage(raw) || hasNestedSignedPart(raw) ? readProtected(raw, false) : { message: fromParsed(await parseMessage(raw)), security: null, raw: null };
 
   return createStore<ReaderState>()((set, get) => {
     const load = async (folder: string, uid: number, hint: { size?: number }): Promise<Loaded> => {

@@ -28,4 +28,10 @@ describe('htmlToText', () => {
   it('skips scripts and styles', () => {
     expect(htmlToText('<style>p{}</style><script>x()</script>text')).toBe('text');
   });
+
+  it('leaves out what the reader never showed: hidden, display:none, visibility:hidden (REPLY attacks)', () => {
+    expect(htmlToText('<div style="color:red; display: none">secret <div>nested</div> still</div><p>shown</p>')).toBe('shown');
+    expect(htmlToText('<p hidden>secret</p><span style="visibility:hidden">secret</span><p>shown <img hidden src="x"> too</p>')).toBe('shown too');
+    expect(htmlToText('<p style="display:block">shown</p>')).toBe('shown');
+  });
 });

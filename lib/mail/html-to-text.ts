@@ -5,6 +5,14 @@ import { tokenizeHtml } from './html-tokens';
 
 const BLOCK = new Set(['p', 'div', 'ul', 'ol', 'li', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'tr']);
 const SKIP = new Set(['script', 'style', 'head', 'title', 'template', 'svg', 'math', 'noscript', 'textarea']);
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/**
+ * Content the reader never showed (hidden attribute, inline display:none or visibility:hidden) is
+ * left out, so a reply quotes only what the user saw (REPLY / covert content attacks, ACNS 2019).
+ */
+const isHidden = (attrs: Record<string, string>) =>
+  'hidden' in attrs || /(^|;)\s*(display\s*:\s*none|visibility\s*:\s*hidden)\b/i.test(attrs.style ?? '');
 
 interface Frame {
   name: string;
@@ -19,6 +27,8 @@ export function htmlToText(html: string): string {
   let out = '';
   const stack: Frame[] = [];
   let skip = 0;
+  /** The hidden element being skipped, and how deep its own name is nested inside it. */
+  let hidden: { name: string; depth: number } | null = null;
   let pre = 0;
   const newline = () => {
     if (out && !out.endsWith('\n')) out += '\n';
@@ -26,6 +36,15 @@ export function htmlToText(html: string): string {
   const listDepth = () => stack.filter((f) => f.name === 'ul' || f.name === 'ol').length;
 
   for (const t of tokenizeHtml(html)) {
+    if (hidden) {
+      if (t.type === 'open' && t.name === hidden.name && !t.selfClosing) hidden.depth++;
+      else if (t.type === 'close' && t.name === hidden.name && --hidden.depth === 0) hidden = null;
+      continue;
+    }
+    if (t.type === 'open' && isHidden(t.attrs)) {
+      if (!t.selfClosing && !VOID.has(t.name)) hidden = { name: t.name, depth: 1 };
+      continue;
+    }
     if (t.type === 'open' && SKIP.has(t.name)) {
       if (!t.selfClosing) skip++;
       continue;

@@ -17,8 +17,14 @@ describe('quoting', () => {
     expect(replyQuote(src)).toBe('\n\nOn Mon, 23 Nov 2026 10:00:00 GMT, Bob Ødegård <bob@sealpost.test> wrote:\n> Hi Judy,\n>> earlier\n>\n> bye\n');
   });
 
-  it('falls back to the HTML rendered as text', () => {
+  it('quotes the HTML rendered as text', () => {
     expect(replyQuote({ ...src, text: null, html: '<p>from <b>html</b></p>' })).toContain('> from html\n');
+  });
+
+  it('quotes the HTML the reader showed, not a text/plain alternative saying something else (REPLY attacks)', () => {
+    const quoted = replyQuote({ ...src, text: 'hidden old plaintext', html: '<p>shown</p><p style="display:none">hidden too</p>' });
+    expect(quoted).toContain('> shown\n');
+    expect(quoted).not.toMatch(/hidden/);
   });
 
   it('forwards with the original headers', () => {

@@ -18,8 +18,12 @@ export interface QuotedSource {
 
 export const displayAddress = (a: MailAddress) => (a.name ? `${a.name} <${a.address}>` : a.address);
 
+/**
+ * The text the reader showed: its HTML when there is one (a text/plain alternative may say
+ * something else, a covert channel of the REPLY attacks, ACNS 2019), else the plain text.
+ */
 function bodyText(src: QuotedSource): string {
-  let text = src.text ?? (src.html ? htmlToText(src.html.slice(0, MAX_QUOTED_CHARS * 4)) : '');
+  let text = src.html ? htmlToText(src.html.slice(0, MAX_QUOTED_CHARS * 4)) : (src.text ?? '');
   text = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
   return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}\n[…]` : text;
 }

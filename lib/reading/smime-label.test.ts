@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { isSmimeMessage, messageContentType, smimeLabel } from './smime-label';
+import { hasNestedSignedPart, isSmimeMessage, messageContentType, smimeLabel } from './smime-label';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -52,5 +52,17 @@ describe('messageContentType and isSmimeMessage', () => {
     expect(isSmimeMessage(enc('Content-Type: application/octet-stream; name="a.zip"\r\n\r\nx'))).toBe(false);
     expect(isSmimeMessage(enc('Content-Type: multipart/signed; boundary=x\r\n\r\n'))).toBe(true);
     expect(isSmimeMessage(enc('Content-Type: multipart/mixed; boundary=x\r\n\r\n'))).toBe(false);
+  });
+});
+
+describe('hasNestedSignedPart', () => {
+  const signed = 'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary=s\r\n\r\n--s\r\n';
+  it('finds a multipart/signed part below an unsigned root, folded or not', () => {
+    expect(hasNestedSignedPart(enc(`Subject: x\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nhi\r\n--m\r\n${signed}`))).toBe(true);
+    expect(hasNestedSignedPart(enc('Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Disposition: attachment\nContent-Type:\n multipart/signed; boundary=s\n\n'))).toBe(true);
+  });
+  it('ignores the root header and mail that only mentions the type in text', () => {
+    expect(hasNestedSignedPart(enc(`${signed}body`))).toBe(false);
+    expect(hasNestedSignedPart(enc('Content-Type: text/plain\r\n\r\nSend it as Content-Type: multipart/signed please.\r\n'))).toBe(false);
   });
 });

@@ -96,12 +96,18 @@ export function isSmimeMessage(raw: Uint8Array): boolean {
   return label.type === 'application/octet-stream' && /\.p7[mscz]$/i.test((label.filename || label.params.name || '').trim());
 }
 
+/** Body bytes searched for a nested multipart/signed part (messages read whole are smaller). */
+export const MAX_NESTED_SEARCH_BYTES = 8 * 1024 * 1024;
+
+const NESTED_SIGNED = /^content-type:[ \t]*(?:\r?\n[ \t]+)?multipart\/signed\b/im;
+
 /**
- * Whether a message whose root is not S/MIME may hold a signed part deeper down: a multipart/signed
- * wrapped in a mixed or related one (the "partly signed" attacks M1-M4). The reader then runs
- * lib/smime on it too, so the banner says "partly signed" instead of nothing. A byte search: a
- * false hit only costs a read that finds no S/MIME layer.
+ * A multipart/signed part below an unsigned root: the "Johnny, You Are Fired" M1-M4 wrappings
+ * (text prepended, the signed part hidden, cid:-referenced or attached). lib/smime must read such
+ * a message so the banner says it is only partly signed; a false hit costs a read that reports nothing.
  */
-export function mayHoldSignedPart(raw: Uint8Array): boolean {
-  return /pkcs7-signature|\.p7s\b/i.test(new TextDecoder('latin1').decode(raw));
+export function hasNestedSignedPart(raw: Uint8Array): boolean {
+  const text = new TextDecoder('latin1').decode(raw.subarray(0, MAX_NESTED_SEARCH_BYTES));
+  const gap = /\r?\n\r?\n/.exec(text);
+  return gap !== null && NESTED_SIGNED.test(text.slice(gap.index + gap[0].length));
 }

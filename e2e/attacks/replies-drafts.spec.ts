@@ -1,0 +1,147 @@
+// Replies, drafts and mailto: links, rows E6-E8 of smime-stack.md section 4, in Chromium.
+// - E6 REPLY / covert content ("Re: What's up Johnny?", ACNS 2019): bob's old ciphertext hidden in a
+//   new mail (an inline part below the visible text; a display:none block and a text/plain
+//   alternative the reader does not draw). Reply quotes only what bob was shown; a reply to
+//   encrypted mail starts encrypted, to the original parties (CCS 2020 "decryption contexts").
+// - E7 draft oracle ("Mailto: Me Your Secrets", 2020): ciphertext planted in bob's Drafts. Continuing
+//   it does not turn Sign on, and after autosave the Drafts copy on the server is still an envelope
+//   (to bob, checked with openssl), never plaintext.
+// - E8 mailto: parameter abuse (same paper): a link `mailto:…?attach=/etc/passwd&body=…` in a body.
+//   The app opens no composer from it (the frame is sandboxed; the app handles no mailto:), so
+//   nothing is attached, signed or sent, and no file content leaves the browser.
+import { randomUUID } from 'node:crypto';
+
+import { type Locator, expect, test } from '@playwright/test';
+
+import { findMessages, waitForMessages } from '../support/imap-read';
+import { signIn } from '../support/login';
+import { appendMessage } from '../support/mailbox';
+import { RequestRecorder, describeRequests } from '../support/request-recorder';
+import { importIdentity, messageBody, openMessage } from '../support/smime-browser';
+import { htmlEntity, textEntity } from '../support/smime-pki';
+import { encryptTo, entityOf, messageOf, multipart, opensslDecrypt } from './attack-kit';
+
+const BOB = 'bob@sealpost.test';
+const ALICE = 'alice@sealpost.test';
+
+const toggle = (dialog: Locator, name: 'Sign' | 'Encrypt') =>
+  dialog.getByRole('group', { name: 'Security' }).getByRole('button', { name });
+
+test('E6 a reply to mail hiding bob\'s old ciphertext quotes only what was shown', async ({ page }) => {
+  test.setTimeout(90_000);
+  const id = randomUUID();
+  const secret = `Salary review ${id.slice(0, 8)}`;
+  const old = await encryptTo('bob', textEntity(secret), { subject: `Old ${id}`, from: ALICE, cipher: 'aes-256-cbc' });
+  const subject = `Quick question E6 ${id}`;
+  // Covert places for text the reader does not show: a display:none block and a text/plain
+  // alternative that says something else than the HTML drawn.
+  const shown = multipart('alternative', `e6-alt-${id}`, [
+    textEntity('Hidden plain alternative'),
+    htmlEntity('<div style="display:none">Hidden attacker note</div><p>Could you confirm the figures?</p>'),
+  ]);
+  const entity = multipart('mixed', `e6-${id}`, [shown, `Content-Disposition: inline\r\n${entityOf(old)}`]);
+  await appendMessage('bob', messageOf({ from: 'mallory@sealpost.test', to: BOB, subject, entity }));
+
+  await signIn(page, 'bob');
+  await importIdentity(page, 'bob');
+  const { pane } = await openMessage(page, subject);
+  await expect(messageBody(page).getByText('Could you confirm the figures?')).toBeVisible();
+  await expect(pane).not.toContainText('Encrypted with');
+  await expect(pane).not.toContainText(secret);
+
+  await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Reply', exact: true }).click();
+  const reply = page.getByRole('dialog', { name: 'Reply' });
+  const body = reply.getByRole('textbox', { name: 'Message' });
+  await expect(body).toHaveValue(/Could you confirm the figures\?/);
+  expect(await body.inputValue()).not.toContain(secret);
+  expect(await body.inputValue()).not.toContain('Hidden attacker note');
+  expect(await body.inputValue()).not.toContain('Hidden plain alternative');
+  await expect(reply.getByRole('list', { name: 'Attached files' })).toHaveCount(0);
+});
+
+test('E6 a reply to encrypted mail starts encrypted, to the original parties', async ({ page }) => {
+  test.setTimeout(90_000);
+  const id = randomUUID();
+  const subject = `Encrypted thread E6 ${id}`;
+  const text = `Numbers for the board ${id.slice(0, 8)}`;
+  const raw = await encryptTo('bob', textEntity(text), { subject, from: ALICE, cipher: 'aes-256-cbc' });
+  // carol was copied (the Cc header is outside the envelope, as it is in any S/MIME mail).
+  const withCc = Buffer.from(raw.toString('latin1').replace(/^(To: [^\r\n]*)(\r?\n)/m, '$1$2Cc: carol@sealpost.test$2'), 'latin1');
+  await appendMessage('bob', withCc);
+
+  await signIn(page, 'bob');
+  await importIdentity(page, 'bob');
+  const { banner } = await openMessage(page, subject);
+  await expect(banner).toContainText(/^Encrypted with AES-256-CBC/);
+  await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Reply all', exact: true }).click();
+  const reply = page.getByRole('dialog', { name: 'Reply all' });
+  await expect(reply.getByLabel('To', { exact: true })).toHaveValue(ALICE);
+  await expect(reply.getByLabel('Cc', { exact: true })).toHaveValue('carol@sealpost.test');
+  await expect(toggle(reply, 'Encrypt')).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('E7 ciphertext planted in Drafts: continuing it signs nothing, and the autosaved copy stays encrypted', async ({ page }) => {
+  test.setTimeout(120_000);
+  const id = randomUUID();
+  const subject = `Planted draft E7 ${id}`;
+  const secret = `Planted text ${id.slice(0, 8)}`;
+  const edit = `Added by bob ${id.slice(0, 8)}`;
+  await appendMessage('bob', await encryptTo('bob', textEntity(secret), { subject, from: BOB, cipher: 'aes-256-cbc' }), { folder: 'Drafts', seen: true });
+  const [planted] = await waitForMessages('bob', 'Drafts', subject);
+
+  await signIn(page, 'bob');
+  await importIdentity(page, 'bob');
+  await page.getByRole('treeitem', { name: /^Drafts/ }).click();
+  await page.getByRole('option', { name: new RegExp(subject) }).click();
+  await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Continue editing' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit draft' });
+  const body = dialog.getByRole('textbox', { name: 'Message' });
+  await expect(body).toHaveValue(new RegExp(secret));
+  await expect(toggle(dialog, 'Encrypt')).toHaveAttribute('aria-pressed', 'true');
+  await expect(toggle(dialog, 'Sign')).toHaveAttribute('aria-pressed', 'false');
+
+  await body.fill(`${secret}\n${edit}`);
+  await expect(dialog.getByRole('status').filter({ hasText: 'Draft saved' })).toBeVisible({ timeout: 30_000 });
+  const copies = await findMessages('bob', 'Drafts', subject);
+  expect(copies).toHaveLength(1);
+  const saved = copies[0]!;
+  expect(saved.uid).not.toBe(planted!.uid);
+  const source = saved.source.toString('latin1');
+  expect(source).toMatch(/^Content-Type: application\/(x-)?pkcs7-mime;[^]*smime-type=(enveloped|authEnveloped)-data/im);
+  expect(source).not.toContain(secret);
+  expect(source).not.toContain(edit);
+  // Encrypted to bob himself, and nothing signed inside.
+  const inner = (await opensslDecrypt('bob', saved.source)).toString('latin1');
+  expect(inner).toContain(edit);
+  expect(inner).not.toMatch(/multipart\/signed|signed-data/i);
+});
+
+test('E8 a mailto: link with attach= and body= opens no composer, attaches and sends nothing', async ({ page, context, baseURL }) => {
+  test.setTimeout(90_000);
+  const recorder = await RequestRecorder.attach(context);
+  try {
+    const subject = `Form link E8 ${randomUUID()}`;
+    const link = 'mailto:rupert@sealpost.test?attach=/etc/passwd&attachment=/etc/passwd&body=I%20hereby%20sign%20this.&subject=Signed';
+    await appendMessage('rupert', messageOf({ from: 'mallory@sealpost.test', to: 'rupert@sealpost.test', subject, entity: htmlEntity(`<p><a href="${link.replace(/&/g, '&amp;')}">Open the form</a></p>`) }));
+    await signIn(page, 'rupert');
+    await openMessage(page, subject);
+    const before = recorder.requests.length;
+    const popups: string[] = [];
+    context.on('page', (p) => popups.push(p.url()));
+    await messageBody(page).getByRole('link', { name: 'Open the form' }).click();
+    await page.waitForTimeout(2000);
+
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await recorder.settle();
+    const after = recorder.requests.slice(before);
+    const origin = new URL(baseURL!).origin;
+    const listing = describeRequests(after);
+    expect(after.filter((r) => !/^(data|blob|mailto):/i.test(r.url) && new URL(r.url).origin !== origin), listing).toEqual([]);
+    expect(after.filter((r) => /\/api\/(send|drafts)/.test(r.url)), listing).toEqual([]);
+    expect(after.filter((r) => r.body.includes('root:x:0:0')), listing).toEqual([]);
+    // A tab the link may open is outside the app: never one of its pages.
+    for (const url of popups) expect(url.startsWith(origin)).toBe(false);
+  } finally {
+    await recorder.detach();
+  }
+});
