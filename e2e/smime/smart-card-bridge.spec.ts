@@ -13,7 +13,7 @@ import { createPivSimulator } from '../../lib/webusb-token/simulator/piv-simulat
 import { waitForMessages } from '../support/imap-read';
 import { signIn } from '../support/login';
 import { appendMessage } from '../support/mailbox';
-import { escapeRegExp, messageBody, openMessage } from '../support/smime-browser';
+import { escapeRegExp, messageBody, openMessage, pressSend } from '../support/smime-browser';
 import { type DemoUser, demoTrustAnchors, demoUser, opensslVerify } from '../support/smime-demo';
 import { opensslEncrypt, textEntity } from '../support/smime-pki';
 
@@ -180,14 +180,7 @@ test('alice signs through the bridge with the PIN in the app, and OpenSSL verifi
 
   const subject = `Bridge-signed ${randomUUID()}`;
   const text = 'Signed on a card behind the local bridge.';
-  await page.getByRole('button', { name: 'New message' }).click();
-  const compose = page.getByRole('dialog', { name: 'New message' });
-  await compose.getByRole('combobox', { name: 'To' }).fill(`${RECIPIENT}@sealpost.test`);
-  await compose.getByRole('textbox', { name: 'Subject' }).fill(subject);
-  await compose.getByRole('textbox', { name: 'Message' }).fill(text);
-  const sign = compose.getByRole('group', { name: 'Security' }).getByRole('button', { name: 'Sign' });
-  if ((await sign.getAttribute('aria-pressed')) !== 'true') await sign.click();
-  await compose.getByRole('button', { name: 'Send' }).click();
+  await pressSend(page, { to: `${RECIPIENT}@sealpost.test`, subject, body: text, sign: true });
   await enterPin(page);
   await expect(page.getByRole('status').filter({ hasText: 'Message sent.' })).toBeVisible({ timeout: 30_000 });
 

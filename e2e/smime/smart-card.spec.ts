@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import { installFakeCardReader } from '../support/fake-webusb';
 import { findMessages, waitForMessages } from '../support/imap-read';
 import { signIn } from '../support/login';
+import { pressSend } from '../support/smime-browser';
 import { RequestRecorder, describeRequests, findLeaks } from '../support/request-recorder';
 import { textSecret } from '../support/smime-secrets';
 import { demoTrustAnchors, demoUser, opensslVerify } from '../support/smime-demo';
@@ -44,15 +45,7 @@ test('alice connects her card, signs with slot 9C after a wrong PIN, and OpenSSL
 
   const subject = `Card-signed ${randomUUID()}`;
   const text = 'Signed by the key on my card.';
-  await page.getByRole('button', { name: 'New message' }).click();
-  const compose = page.getByRole('dialog', { name: 'New message' });
-  await compose.getByRole('combobox', { name: 'To' }).fill(`${RECIPIENT}@sealpost.test`);
-  await compose.getByRole('textbox', { name: 'Subject' }).fill(subject);
-  await compose.getByRole('textbox', { name: 'Message' }).fill(text);
-  const sign = compose.getByRole('group', { name: 'Security' }).getByRole('button', { name: 'Sign' });
-  await sign.click();
-  await expect(sign).toHaveAttribute('aria-pressed', 'true');
-  await compose.getByRole('button', { name: 'Send' }).click();
+  await pressSend(page, { to: `${RECIPIENT}@sealpost.test`, subject, body: text, sign: true });
 
   const pinDialog = page.getByRole('dialog', { name: 'Smart card PIN' });
   await expect(pinDialog).toContainText('Tries left: 3');
@@ -95,15 +88,7 @@ test('a PIN dialog cancelled while sending: nothing is sent, the composer says w
   await settings.getByRole('button', { name: 'Close', exact: true }).last().click();
 
   const subject = `Card PIN cancelled ${randomUUID()}`;
-  await page.getByRole('button', { name: 'New message' }).click();
-  const compose = page.getByRole('dialog', { name: 'New message' });
-  await compose.getByRole('combobox', { name: 'To' }).fill(`${RECIPIENT}@sealpost.test`);
-  await compose.getByRole('textbox', { name: 'Subject' }).fill(subject);
-  await compose.getByRole('textbox', { name: 'Message' }).fill('Not without the PIN.');
-  const sign = compose.getByRole('group', { name: 'Security' }).getByRole('button', { name: 'Sign' });
-  await sign.click();
-  await expect(sign).toHaveAttribute('aria-pressed', 'true');
-  await compose.getByRole('button', { name: 'Send' }).click();
+  const compose = await pressSend(page, { to: `${RECIPIENT}@sealpost.test`, subject, body: 'Not without the PIN.', sign: true });
   const pinDialog = page.getByRole('dialog', { name: 'Smart card PIN' });
   await pinDialog.getByRole('button', { name: 'Cancel' }).click();
 

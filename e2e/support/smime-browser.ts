@@ -22,11 +22,10 @@ export async function importIdentity(page: Page, user: DemoUser): Promise<void> 
   await expect(dialog).toHaveCount(0);
 }
 
-/** Writes and sends a message with the composer's Security toggles as asked; waits for "Message sent.". */
-export async function sendMessage(
-  page: Page,
-  { to, subject, body, sign = false, encrypt = false }: { to: string; subject: string; body: string; sign?: boolean; encrypt?: boolean },
-): Promise<void> {
+type Outgoing = { to: string; subject: string; body: string; sign?: boolean; encrypt?: boolean };
+
+/** Writes a message with the composer's Security toggles as asked and presses Send; returns the composer (a PIN or unlock dialog may come next). */
+export async function pressSend(page: Page, { to, subject, body, sign = false, encrypt = false }: Outgoing): Promise<Locator> {
   await page.getByRole('button', { name: 'New message' }).click();
   const dialog = page.getByRole('dialog', { name: 'New message' });
   await dialog.getByRole('combobox', { name: 'To' }).fill(to);
@@ -36,6 +35,12 @@ export async function sendMessage(
   await setToggle(security.getByRole('button', { name: 'Sign' }), sign);
   await setToggle(security.getByRole('button', { name: 'Encrypt' }), encrypt);
   await dialog.getByRole('button', { name: 'Send' }).click();
+  return dialog;
+}
+
+/** pressSend, then waits for "Message sent.". */
+export async function sendMessage(page: Page, outgoing: Outgoing): Promise<void> {
+  await pressSend(page, outgoing);
   await expect(page.getByRole('status').filter({ hasText: 'Message sent.' })).toBeVisible({ timeout: 30_000 });
 }
 
