@@ -58,7 +58,7 @@ export function normalizeBridgeUrl(typed: string | undefined): string {
   if (url.protocol !== 'wss:' || !['127.0.0.1', 'localhost'].includes(url.hostname) || url.pathname !== '/' || url.search || url.hash || url.username) {
     throw new TokenError('invalid-argument', `The bridge address must be wss:// on this computer, like ${DEFAULT_BRIDGE_URL}.`);
   }
-  return url.origin.replace(/^https?:/, 'wss:');
+  return url.origin;
 }
 
 export function bridgeConnector({ storage = browserStorage(), createSocket, timeoutMs }: BridgeConnectorOptions = {}): BridgeCardConnector {
