@@ -1,11 +1,13 @@
 // EFAIL (Poddebniak et al., USENIX Security 2018) and the AEAD-to-CBC downgrade (Strenzke & Roth,
-// ePrint 2024/1110), in Chromium, as bob reads: rows E1, E2 and E4 of smime-stack.md section 4.
+// ePrint 2024/1110), in Chromium, as bob reads: rows E1, E2, E4 and E10 of smime-stack.md section 4.
 // - E1 direct exfiltration: bob's old ciphertext wrapped between two HTML parts that open and close
 //   an <img src="tracker?…">: it is not decrypted, nothing reaches the tracker, no plaintext leaves.
 // - E2 CBC gadgets: blocks of a real CBC message to bob flipped so the plaintext gains an <img> to
 //   the tracker and an onload script: whatever renders, no request leaves and no script runs.
 // - E4: an AuthEnvelopedData (GCM) message relabelled AES-CBC: the generic "cannot be decrypted"
 //   banner, no content.
+// - E10 message takeover: alice's encrypted message signed by carol outside the envelope: the
+//   banner names carol as the envelope's signer only, never as the author.
 // Every request of the browser context is recorded (e2e/support/request-recorder.ts, workers
 // included); opening a hostile message may only reach the app's own origin.
 import { randomUUID } from 'node:crypto';
@@ -16,7 +18,7 @@ import { signIn } from '../support/login';
 import { appendMessage } from '../support/mailbox';
 import { RequestRecorder, describeRequests } from '../support/request-recorder';
 import { importIdentity, messageBody, openMessage } from '../support/smime-browser';
-import { htmlEntity, textEntity } from '../support/smime-pki';
+import { htmlEntity, opensslSign, textEntity } from '../support/smime-pki';
 import {
   type Tracker,
   cmsDer,
@@ -177,6 +179,26 @@ test.describe('EFAIL and downgrades', () => {
     await page.waitForTimeout(1000);
     expect(await everythingShown(page)).not.toContain(secret);
     expect(await foreignRequests(recorder, appOrigin, before)).toEqual([]);
+  });
+
+  test('E10 message takeover: carol signs alice\'s encrypted message outside the envelope; the banner says she signed only the envelope', async ({ page }) => {
+    test.setTimeout(90_000);
+    const id = randomUUID();
+    const text = `Transfer approved ${id.slice(0, 8)}`;
+    const subject = `Takeover E10 ${id}`;
+    // alice's mail to bob, captured, re-sent by carol under her own signature and From.
+    const alices = await encryptTo('bob', textEntity(text), { subject: `Original ${id}`, from: ALICE, cipher: 'aes-256-gcm' });
+    await appendMessage(READER, await opensslSign('carol', entityOf(alices), { subject, to: TO }));
+
+    await signIn(page, READER);
+    await importIdentity(page, 'bob');
+    const { banner } = await openMessage(page, subject);
+    await expect(banner).toContainText(/^Encrypted with AES-256-GCM/);
+    await expect(banner).toContainText(
+      'carol@sealpost.test signed only the encrypted envelope, not the message inside: that does not show who wrote it. It is not shown as signed.',
+    );
+    await expect(banner).not.toContainText('verified');
+    await expect(messageBody(page).getByText(text)).toBeVisible();
   });
 });
 

@@ -3,7 +3,7 @@
 // every sentence is unit-tested; components/mail/security-banner.tsx only draws it.
 import { signatureMeetsPolicy } from '../policy/signature-policy';
 import type { SecurityPolicy } from '../policy/security-policy';
-import type { CertificateSummary, ContentCipherName, MessageReport, SignatureReport } from '../smime';
+import type { CertificateSummary, ContentCipherName, LayerReport, MessageReport, SignatureReport } from '../smime';
 import { headerChangeSentences } from './header-changes';
 
 export type BannerTone = 'good' | 'info' | 'warning' | 'danger';
@@ -97,8 +97,7 @@ function signatureFindings(s: SignatureReport, from: string | null, policy: Secu
   const out: Finding[] = [];
   if (!s.intact) out.push({ tone: 'danger', rank: 100, text: `The signature does not match: this message was changed after ${who} signed it.` });
   if (s.chain === 'revoked') out.push({ tone: 'danger', rank: 90, text: `Signed by ${who}, but the signer's certificate has been revoked.` });
-  if (!s.fromMatchesSigner)
-    out.push({ tone: 'danger', rank: 80, text: `Signed by ${who}, but the message says it is from ${from ?? 'someone else'}.` });
+  if (!s.fromMatchesSigner) out.push({ tone: 'danger', rank: 80, text: fromMismatch(who, s.signerEmail, from) });
   if (s.chain === 'untrusted-root')
     out.push({ tone: 'warning', rank: 70, text: `Signed by ${who}, but the signer is not trusted: no certificate authority you trust issued the certificate.` });
   if (s.chain === 'expired')
@@ -110,6 +109,18 @@ function signatureFindings(s: SignatureReport, from: string | null, policy: Secu
   if (s.weakAlgorithm) out.push({ tone: 'warning', rank: 40, text: `Signed by ${who} with a weak algorithm (${s.algorithm}): the signature proves little.` });
   if (s.chain === 'unknown') out.push({ tone: 'warning', rank: 30, text: `Signed by ${who}, but whether the signer's certificate was revoked could not be checked.` });
   return out.sort((a, b) => b.rank - a.rank);
+}
+
+/**
+ * lib/smime compares the signer with the From field by addr-spec, strictly (I2: an unquoted address
+ * as display name, an empty From or two From fields never match). The address the app shows may
+ * then be the signer's own: say the From field is the problem, not "from <the signer>".
+ */
+function fromMismatch(who: string, signerEmail: string | null, from: string | null): string {
+  const sameAddress = from !== null && signerEmail !== null && from.toLowerCase() === signerEmail.toLowerCase();
+  if (from === null || sameAddress)
+    return `Signed by ${who}, but the message's From field is not one plain address, so the signer cannot be matched with the sender.`;
+  return `Signed by ${who}, but the message says it is from ${from}.`;
 }
 
 const ENCRYPTION_FAILURES: Record<string, string> = {
@@ -165,17 +176,28 @@ export function securityBanner(input: BannerInput): SecurityBannerModel | null {
   }
 
   const signatureLayers = report.layers.filter((l) => l.kind === 'clear-signed' || l.kind === 'opaque-signed');
+  // A signer outside the encryption signed ciphertext only (E10, message takeover): not the author.
+  const envelopeOnly = (l: LayerReport) => l.signs === 'encrypted-content';
+  const contentSignatures = signatureLayers.filter((l) => !envelopeOnly(l)).flatMap((l) => l.signatures ?? []);
+  const envelopeSignatures = signatureLayers.filter(envelopeOnly).flatMap((l) => l.signatures ?? []);
   if (report.signed) {
     // Signed as a whole and every signature intact: trust, From and algorithm decide the words.
-    const findings = report.signatures.map((s) => signatureFindings(s, input.from, input.policy));
+    const authors = contentSignatures.length > 0 ? contentSignatures : report.signatures;
+    const findings = authors.map((s) => signatureFindings(s, input.from, input.policy));
     const worst = findings.flat().sort((a, b) => b.rank - a.rank);
     if (worst.length === 0) {
-      const names = [...new Set(report.signatures.map(signerName))];
+      const names = [...new Set(authors.map(signerName))];
       lines.push({ kind: 'signature', tone: 'good', text: `Signed by ${names.join(' and ')}, verified.` });
     } else {
       lines.push({ kind: 'signature', tone: worst[0]!.tone, text: worst[0]!.text });
       for (const f of worst.slice(1)) lines.push({ kind: 'warning', tone: f.tone, text: f.text });
     }
+    const authorNames = new Set(authors.map(signerName));
+    const others = [...new Set(envelopeSignatures.map(signerName))].filter((n) => !authorNames.has(n));
+    if (others.length > 0) lines.push({ kind: 'warning', tone: 'info', text: envelopeSignerSentence(others, 'also') });
+  } else if (envelopeSignatures.length > 0 && contentSignatures.length === 0 && envelopeSignatures.every((s) => s.intact)) {
+    const names = [...new Set(envelopeSignatures.map(signerName))];
+    lines.push({ kind: 'signature', tone: 'warning', text: `${envelopeSignerSentence(names, 'only')} It is not shown as signed.` });
   } else if (report.partial) {
     lines.push({ kind: 'signature', tone: 'warning', text: 'Only part of this message is signed; the rest could have been written by anyone. It is not shown as signed.' });
   } else if (signatureLayers.length > 0) {
@@ -203,6 +225,14 @@ export function securityBanner(input: BannerInput): SecurityBannerModel | null {
 
   const details = report.layers.some((l) => (l.signatures?.length ?? 0) > 0 || (l.certificates?.length ?? 0) > 0) || input.decryptedFor.length > 0;
   return finish(lines, unlock, details);
+}
+
+/** Signers of the encrypted envelope alone: they may never have read what it holds. */
+function envelopeSignerSentence(names: string[], how: 'only' | 'also'): string {
+  const who = names.join(' and ');
+  return how === 'only'
+    ? `${who} signed only the encrypted envelope, not the message inside: that does not show who wrote it.`
+    : `${who} also signed the encrypted envelope; that signature covers only the encrypted form, not what the message says.`;
 }
 
 function finish(lines: BannerLine[], unlock: boolean, details: boolean): SecurityBannerModel {

@@ -7,7 +7,8 @@
 // whose only signatures are over ciphertext is not "signed".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { encryptMessage, signAndEncryptMessage, signMessage } from '@/lib/smime';
+import { securityBanner } from '@/lib/reading/security-banner';
+import { type MessageReport, encryptMessage, signAndEncryptMessage, signMessage } from '@/lib/smime';
 
 import { type AttackPki, PAYMENT, attackPki, bytes, latin1 } from '../support/attack-messages';
 
@@ -16,6 +17,10 @@ beforeAll(() => {
   p = attackPki('sealpost-efail-takeover-');
 });
 afterAll(() => p?.pki.cleanup());
+
+/** The reader's banner lines for a report, with the From Eve wrote. */
+const bannerLines = (report: MessageReport) =>
+  securityBanner({ report, decryptedFor: [], problem: null, keyChangeWarnings: [], from: 'eve@example.org', policy: null })?.lines.map((l) => [l.tone, l.text]);
 
 /** Eve's takeover: the message's headers rewritten to come from her, then signed by her. */
 async function takenOverByEve(message: Uint8Array): Promise<Uint8Array> {
@@ -34,6 +39,11 @@ describe('E10: message takeover', () => {
     // Eve's signature holds and names her; it is over the envelope, so the content is not signed.
     expect(report.signatures).toMatchObject([{ signerEmail: 'eve@example.org', intact: true, chain: 'trusted', fromMatchesSigner: true }]);
     expect(report).toMatchObject({ signed: false, encrypted: true, text: 'Pay Bob 10 euros.\r\n' });
+    // The banner says what Eve signed, and never that the message is signed (before: "malformed").
+    expect(bannerLines(report)).toEqual([
+      ['good', 'Encrypted with AES-256-GCM.'],
+      ['warning', 'eve@example.org signed only the encrypted envelope, not the message inside: that does not show who wrote it. It is not shown as signed.'],
+    ]);
   });
 
   it('sign-then-encrypt-then-sign with a different outer signer: each signer reported with the layer it covers', async () => {
@@ -50,6 +60,12 @@ describe('E10: message takeover', () => {
     expect(report.signed).toBe(true);
     // ... and Alice is not the From Eve wrote: her signature does not match the sender shown.
     expect(contentSigners[0]).toMatchObject({ intact: true, fromMatchesSigner: false });
+    // The banner judges Alice, the author, and names Eve only as the envelope's signer.
+    expect(bannerLines(report)).toEqual([
+      ['good', 'Encrypted with AES-256-GCM.'],
+      ['danger', 'Signed by alice@example.org, but the message says it is from eve@example.org.'],
+      ['info', 'eve@example.org also signed the encrypted envelope; that signature covers only the encrypted form, not what the message says.'],
+    ]);
   });
 
   it('control: Alice signing her own message inside the encryption is "signed" content, sign-then-encrypt', async () => {

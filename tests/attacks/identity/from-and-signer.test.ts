@@ -89,6 +89,16 @@ describe('I2: display-name confusion', () => {
     expect(lines.some((l) => VERIFIED.test(l))).toBe(false);
   });
 
+  it.each([
+    ['Eve signs, the unquoted display name of the paper', 'eve', ['From: alice@example.org <eve@evil.example>'], 'eve@evil.example'],
+    ['Alice signs, an empty From', 'alice', ['From: '], 'alice@example.org'],
+    ['Alice signs, two From fields with her address', 'alice', ['From: alice@example.org', 'From: alice@example.org'], 'alice@example.org'],
+  ])('%s: the headline blames the From field, not "from <the signer>"', async (_name, signer, fromFields, signerEmail) => {
+    const { signature, headline } = await open(signer === 'eve' ? eve : alice, fromFields);
+    expect(signature).toMatchObject({ intact: true, signerEmail, fromMatchesSigner: false });
+    expect(headline).toBe(`Signed by ${signerEmail}, but the message's From field is not one plain address, so the signer cannot be matched with the sender.`);
+  });
+
   it('compares the addr-spec only: padding around the address itself still matches the signer', async () => {
     const { signature, headline } = await open(alice, [`From: "${' '.repeat(50)}Bank Support${' '.repeat(50)}" <alice@example.org>`]);
     expect(signature?.fromMatchesSigner).toBe(true);
