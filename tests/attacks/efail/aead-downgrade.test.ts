@@ -15,12 +15,13 @@ import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { encryptMessage, type MessageReport } from '@/lib/smime';
+import { concatBytes } from '@/lib/bytes';
 import { decryptEnvelope } from '@/lib/smime/cms/decrypt-envelope';
 import { OID } from '@/lib/smime/oids';
 
 import { type AttackPki, PAYMENT, attackPki, bytes, pkcs7Der, pkcs7Message } from '../support/attack-messages';
 import { der as derOf, octets, oid, tagged } from '../support/handmade-signed-data';
-import { concat, envelopeFields, xor } from '../support/envelope-fields';
+import { envelopeFields, xor } from '../support/envelope-fields';
 
 let p: AttackPki;
 beforeAll(() => {
@@ -43,7 +44,7 @@ async function gcmToBob() {
 }
 
 /** GCM's first counter block for a 96-bit nonce (NIST SP 800-38D 7.1): J0 + 1 = nonce || 00000002. */
-const firstCounter = (nonce: Uint8Array) => concat(nonce, new Uint8Array([0, 0, 0, 2]));
+const firstCounter = (nonce: Uint8Array) => concatBytes(nonce, new Uint8Array([0, 0, 0, 2]));
 
 /** A ContentInfo(EnvelopedData) with the AuthEnvelopedData's RecipientInfos, an AES-256-CBC label, `iv` and `ciphertext`. */
 function relabelledAsCbc(fields: ReturnType<typeof envelopeFields>, iv: Uint8Array, ciphertext: Uint8Array, algorithmOid: string = OID.aes256Cbc): Uint8Array {
@@ -130,7 +131,7 @@ describe('E4: AEAD-to-CBC downgrade', () => {
     const known = (await decryptEnvelope(der, [p.identity(p.bob)])).content.subarray(0, 16);
     const keystream = xor(fields.ciphertext.subarray(0, 16), known);
     // CBC decryption of that block gives D_K(E_K(J1)) xor IV = J1 xor IV: any block, padding included.
-    const chosen = concat(bytes('\r\nPay Eve!\r\n'), new Uint8Array(4).fill(4));
+    const chosen = concatBytes(bytes('\r\nPay Eve!\r\n'), new Uint8Array(4).fill(4));
     const crafted = relabelledAsCbc(fields, xor(firstCounter(nonce), chosen), keystream);
     const { report } = await p.read(pkcs7Message(crafted, 'enveloped-data'));
     expect(report.text).toBe('Pay Eve!\r\n');

@@ -9,10 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { encryptMessage, type ReadResult, signAndEncryptMessage } from '@/lib/smime';
+import { concatBytes } from '@/lib/bytes';
 import { decryptEnvelope } from '@/lib/smime/cms/decrypt-envelope';
 
 import { type AttackPki, PAYMENT, attackPki, bytes, latin1, pkcs7Der, pkcs7Message } from '../support/attack-messages';
-import { concat, envelopeFields, reencodedWith, xor } from '../support/envelope-fields';
+import { envelopeFields, reencodedWith, xor } from '../support/envelope-fields';
 
 let p: AttackPki;
 beforeAll(() => {
@@ -78,10 +79,10 @@ describe('E2: CBC malleability gadgets', () => {
     }
     // EFAIL's exfiltration gadget: (IV', C0) pasted after block b decrypts to garbage, then chosen text.
     for (let b = 0; b < blocks; b++) {
-      variants.push([`gadget spliced after block ${b}`, (c) => concat(c.subarray(0, (b + 1) * BLOCK), gadget, c.subarray(0, BLOCK), c.subarray((b + 1) * BLOCK))]);
+      variants.push([`gadget spliced after block ${b}`, (c) => concatBytes(c.subarray(0, (b + 1) * BLOCK), gadget, c.subarray(0, BLOCK), c.subarray((b + 1) * BLOCK))]);
     }
-    variants.push(['first two blocks swapped', (c) => concat(c.subarray(BLOCK, 2 * BLOCK), c.subarray(0, BLOCK), c.subarray(2 * BLOCK))]);
-    variants.push(['a block repeated', (c) => concat(c.subarray(0, 2 * BLOCK), c.subarray(BLOCK))]);
+    variants.push(['first two blocks swapped', (c) => concatBytes(c.subarray(BLOCK, 2 * BLOCK), c.subarray(0, BLOCK), c.subarray(2 * BLOCK))]);
+    variants.push(['a block repeated', (c) => concatBytes(c.subarray(0, 2 * BLOCK), c.subarray(BLOCK))]);
     variants.push(['last block dropped', (c) => c.slice(0, c.length - BLOCK)]);
     variants.push(['half a block dropped', (c) => c.slice(0, c.length - BLOCK / 2)]);
     const outcomes = new Set<string>();

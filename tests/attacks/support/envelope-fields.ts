@@ -53,16 +53,6 @@ export function envelopeFields(der: Uint8Array): EnvelopeFields {
 
 export const xor = (...blocks: Uint8Array[]) => blocks[0]!.map((_, i) => blocks.reduce((x, block) => x ^ block[i]!, 0));
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** A copy of `der` with the encrypted content or the first encryptedKey replaced by bytes of any length, re-encoded around them. */
 export function reencodedWith(der: Uint8Array, change: { ciphertext?: Uint8Array; encryptedKey?: Uint8Array }): Uint8Array {
   const parsed = asn1js.fromBER(der.slice());
