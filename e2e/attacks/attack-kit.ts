@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 
 import { type DemoUser, demoPki } from '../support/smime-pki';
 import type { RequestRecorder } from '../support/request-recorder';
+import { withTempDir } from '../support/temp-dir';
 
 // What the attack specs build their hostile mail from: MIME pieces cut out of openssl's output,
 // CMS rewritten in place (an OID swapped, CBC blocks flipped), and a tracker server that counts
@@ -39,15 +39,6 @@ export function multipart(subtype: string, boundary: string, parts: string[], pa
 /** A top-level message around an entity. */
 export function messageOf({ from, to, subject, entity }: { from: string; to: string; subject: string; entity: string }): Buffer {
   return Buffer.from(`From: ${from}\r\nTo: ${to}\r\nSubject: ${subject}\r\nMIME-Version: 1.0\r\n${entity}`, 'latin1');
-}
-
-function withTempDir<T>(work: (dir: string) => T): T {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-attack-e2e-'));
-  try {
-    return work(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** `openssl cms -encrypt` to a demo user with the cipher asked (GCM gives AuthEnvelopedData, RFC 5083). */

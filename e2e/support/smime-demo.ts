@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { type Locator, type Page, expect } from '@playwright/test';
+
+import { withTempDir } from './temp-dir';
 
 // The S/MIME acceptance spec's helpers: the test stack's demo PKI (scripts/stack), importing a
 // PKCS#12 through Settings as a user does, and OpenSSL's view of what the server really holds.
@@ -78,18 +79,9 @@ export function topContentType(raw: Buffer): string {
   return (line ?? '').replace(/^content-type:\s*/i, '').toLowerCase();
 }
 
-function withTemp<T>(work: (dir: string) => T): T {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-accept-'));
-  try {
-    return work(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** `openssl cms -decrypt` of a whole message with a demo user's key: throws when it is not for them. */
 export function opensslDecrypt(raw: Buffer, user: DemoUser): Buffer {
-  return withTemp((dir) => {
+  return withTempDir((dir) => {
     const file = path.join(dir, 'message.eml');
     fs.writeFileSync(file, raw);
     // Large attachments decrypt to tens of MB: past execFileSync's 1 MB default.
@@ -99,7 +91,7 @@ export function opensslDecrypt(raw: Buffer, user: DemoUser): Buffer {
 
 /** `openssl cms -verify` of a signed MIME entity against the demo root: returns the signed content. */
 export function opensslVerify(entity: Buffer, anchors: string): Buffer {
-  return withTemp((dir) => {
+  return withTempDir((dir) => {
     const file = path.join(dir, 'signed.eml');
     fs.writeFileSync(file, entity);
     return execFileSync('openssl', ['cms', '-verify', '-in', file, '-CAfile', anchors, '-purpose', 'smimesign'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+
+import { withTempFile } from './temp-dir';
 
 // S/MIME mail made outside the app, by `openssl cms` with the test stack's demo PKI
 // (scripts/stack/pki.mjs: alice, bob, carol valid, dave revoked, erin expired), so the reader is
@@ -32,17 +33,6 @@ export async function demoP12(user: DemoUser): Promise<{ file: string; password:
   return { file: u.p12, password: u.p12Password };
 }
 
-function withTemp<T>(content: string | Buffer, work: (file: string) => T): T {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-smime-e2e-'));
-  try {
-    const file = path.join(dir, 'entity');
-    fs.writeFileSync(file, content);
-    return work(file);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 export interface SignOptions {
   subject: string;
   /** The To address. */
@@ -59,7 +49,7 @@ export interface SignOptions {
 export async function opensslSign(signer: DemoUser, entity: string, { subject, to, from, opaque = false, md = 'sha256' }: SignOptions): Promise<Buffer> {
   const m = await demoPki();
   const user = m.users[signer]!;
-  return withTemp(entity, (file) =>
+  return withTempFile(entity, (file) =>
     execFileSync('openssl', [
       'cms', '-sign', '-in', file, '-signer', user.cert, '-inkey', user.key, '-certfile', m.issuing.cert, '-md', md,
       '-from', from ?? user.email, '-to', to, '-subject', subject,
@@ -72,7 +62,7 @@ export async function opensslSign(signer: DemoUser, entity: string, { subject, t
 export async function opensslEncrypt(recipient: DemoUser, entity: string, { subject, from }: { subject: string; from: string }): Promise<Buffer> {
   const m = await demoPki();
   const user = m.users[recipient]!;
-  return withTemp(entity, (file) =>
+  return withTempFile(entity, (file) =>
     execFileSync('openssl', ['cms', '-encrypt', '-aes-256-cbc', '-in', file, '-from', from, '-to', user.email, '-subject', subject, user.cert]),
   );
 }
