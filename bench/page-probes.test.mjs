@@ -62,9 +62,11 @@ const VIRTUAL_LIST = `
 describe('page probes in Chromium', { timeout: 20_000 }, () => {
   let browser;
   let page;
+  // Launching waits for CPU behind the heaviest unit files (fuzzing, 600k-iteration PKCS#12) on two
+  // cores: 30 s was seen to run out in CI, leaving the file's tests "not run".
   beforeAll(async () => {
     browser = await launchBrowser();
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => browser?.close());
   // A fresh page per test: the stand-ins declare top-level constants.
   beforeEach(async () => {

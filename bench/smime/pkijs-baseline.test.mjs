@@ -22,7 +22,7 @@ beforeAll(async () => {
     signer: { certificateDer: read(material.files.signerCertDer), pkcs8: read(material.files.signerPkcs8) },
     recipient: { certificateDer: read(material.files.recipientCertDer), pkcs8: read(material.files.recipientPkcs8) },
   });
-}, 30_000);
+}, 120_000);
 afterAll(() => material?.cleanup());
 
 describe('pkijs baseline', () => {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   rsa = await makeTestIdentity(ALICE, { serial: 1, commonName: 'Alice RSA' });
   ec = await makeTestIdentity(ALICE, { key: 'ec', serial: 2, commonName: 'Alice EC' });
   rsaFile = await testPkcs12([rsa], 'file-pw');
-}, 30_000);
+}, 120_000);
 
 const opened: Keystore[] = [];
 afterEach(() => {
