@@ -5,12 +5,13 @@ import type * as pkijs from 'pkijs';
 import type { TrustSettings } from './certs/validate-certificate';
 import { smimeWriteEngine, smimeReadEngine } from './engine';
 import type { Identity } from './keys/key-operations';
-import type { EncryptOptions } from './message/engine';
+import type { EncryptMessageOptions } from './message/write-message';
 import { readMessage as readWith, type ReadResult } from './message/read-message';
 import * as writer from './message/write-message';
 
 export type { ReadResult } from './message/read-message';
-export type { SignAndEncryptOptions, SignMessageOptions } from './message/write-message';
+export type { EncryptMessageOptions, SignAndEncryptOptions, SignMessageOptions } from './message/write-message';
+export type { HeaderProtection } from './message/write-protected-headers';
 export type { EncryptOptions } from './message/engine';
 export type * from './report';
 export type { Identity, KeyOperations } from './keys/key-operations';
@@ -38,7 +39,7 @@ export function signMessage(raw: Uint8Array, signer: Identity, options: writer.S
   return writer.signMessage(raw, signer, options, smimeWriteEngine);
 }
 
-export function encryptMessage(raw: Uint8Array, recipients: pkijs.Certificate[], options: EncryptOptions = {}): Promise<Uint8Array> {
+export function encryptMessage(raw: Uint8Array, recipients: pkijs.Certificate[], options: EncryptMessageOptions = {}): Promise<Uint8Array> {
   return writer.encryptMessage(raw, recipients, options, smimeWriteEngine);
 }
 

@@ -137,3 +137,76 @@ describe('encryptMessage and signAndEncryptMessage', () => {
     expect(report).toMatchObject({ encrypted: true, signed: true, text: 'Grüße, Bob' });
   });
 });
+
+describe('header protection (RFC 9788)', () => {
+  const FIELDS = [
+    { name: 'From', value: 'Alice <alice@example.com>' },
+    { name: 'To', value: 'Bob <bob@example.org>' },
+    { name: 'Subject', value: 'Grüße' },
+    { name: 'Date', value: 'Mon, 5 Jan 2026 10:00:00 +0000' },
+    { name: 'Message-ID', value: '<m1@example.com>' },
+  ];
+
+  it('signed only: hp="clear", the user-facing fields copied inside the signature, the outside unchanged', async () => {
+    const { engine, calls } = fakeWriteEngine();
+    const out = await signMessage(PLAIN, signer, { headerProtection: { mode: 'clear' } }, engine);
+    const payload = parseMime(calls.signed[0]!.content);
+    expect(payload.contentType.value).toBe('multipart/mixed');
+    expect(payload.contentType.params.get('hp')).toBe('clear');
+    expect(payload.contentType.params.get('boundary')).toBe('mix');
+    expect(headerValue(payload, 'subject')).toBe('=?UTF-8?B?R3LDvMOfZQ==?=');
+    expect(headerValues(payload, 'mime-version')).toEqual([]);
+    expect(headerValues(payload, 'hp-outer')).toEqual([]);
+    expect(headerValue(parseMime(out), 'subject')).toBe('=?UTF-8?B?R3LDvMOfZQ==?=');
+    const { report } = await readBack(out);
+    expect(report.protectedHeaders).toEqual({ mode: 'clear', fields: FIELDS, outerDiffers: [] });
+    expect(report.signed).toBe(true);
+  });
+
+  it('encrypted with the Subject hidden: "[...]" outside, the real one inside, and HP-Outer says the sender chose it', async () => {
+    const { engine, calls } = fakeWriteEngine();
+    const out = await encryptMessage(PLAIN, [bob], { headerProtection: { hideSubject: true } }, engine);
+    expect(headerValues(parseMime(out), 'subject')).toEqual(['[...]']);
+    const payload = parseMime(calls.encrypted[0]!.content);
+    expect(payload.contentType.params.get('hp')).toBe('cipher');
+    expect(headerValues(payload, 'hp-outer')).toEqual([
+      'From: Alice <alice@example.com>',
+      'To: Bob <bob@example.org>',
+      'Subject: [...]',
+      'Date: Mon, 5 Jan 2026 10:00:00 +0000',
+      'Message-ID: <m1@example.com>',
+    ]);
+    const { report, plaintext } = await readBack(out);
+    // The reader shows the protected Subject and reports no change in transit.
+    expect(report.protectedHeaders).toEqual({ mode: 'cipher', fields: FIELDS, outerDiffers: [] });
+    expect(headerValues(parseMime(plaintext), 'subject')).toEqual(['=?UTF-8?B?R3LDvMOfZQ==?=']);
+  });
+
+  it('an outer field changed after sending is reported; the Subject left visible is protected too', async () => {
+    const { engine } = fakeWriteEngine();
+    const out = await encryptMessage(PLAIN, [bob], { headerProtection: { hideSubject: false } }, engine);
+    expect(headerValue(parseMime(out), 'subject')).toBe('=?UTF-8?B?R3LDvMOfZQ==?=');
+    const changed = bytes(text(out).replace('To: Bob <bob@example.org>', 'To: Eve <eve@example.net>'));
+    const { report } = await readBack(changed);
+    expect(report.protectedHeaders?.outerDiffers).toEqual([{ name: 'To', outer: 'Eve <eve@example.net>' }]);
+  });
+
+  it('sign and encrypt: the payload inside the signature carries the fields; the Subject outside is hidden', async () => {
+    const { engine, calls } = fakeWriteEngine();
+    const out = await signAndEncryptMessage(PLAIN, signer, [bob], { headerProtection: { hideSubject: true } }, engine);
+    expect(headerValues(parseMime(out), 'subject')).toEqual(['[...]']);
+    expect(parseMime(calls.signed[0]!.content).contentType.params.get('hp')).toBe('cipher');
+    const { report } = await readBack(out);
+    expect(report).toMatchObject({ encrypted: true, signed: true, protectedHeaders: { mode: 'cipher', fields: FIELDS, outerDiffers: [] } });
+    // Signing first and encrypting next, as the composer does, gives the same message shape.
+    const signed = await signMessage(PLAIN, signer, { headerProtection: { mode: 'cipher', hideSubject: true } }, engine);
+    const twoSteps = await readBack(await encryptMessage(signed, [bob], {}, engine));
+    expect(twoSteps.report.protectedHeaders).toEqual(report.protectedHeaders);
+  });
+
+  it('refuses content that already declares hp (no second, conflicting declaration)', async () => {
+    const { engine } = fakeWriteEngine();
+    const declared = bytes(text(PLAIN).replace('multipart/mixed; boundary="mix"', 'multipart/mixed; boundary="mix"; hp="clear"'));
+    await expect(signMessage(declared, signer, { headerProtection: { mode: 'clear' } }, engine)).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+});

@@ -17,6 +17,7 @@ import type { HeaderField } from '../mime/header-fields';
 import { bodyBytes, parseMime } from '../mime/parse-mime';
 import { sevenBitEntity } from '../mime/seven-bit-entity';
 import type { EncryptOptions, SigningHash, SmimeWriteEngine } from './engine';
+import { type HeaderProtection, protectHeaders } from './write-protected-headers';
 
 export interface SignMessageOptions {
   /** application/pkcs7-mime signed-data instead of multipart/signed (readable only by S/MIME clients). */
@@ -25,11 +26,22 @@ export interface SignMessageOptions {
   rsaPss?: boolean;
   /** The certificate to name in SMIMEEncryptionKeyPreference, when it is not the signing one. */
   encryptionCertificate?: pkijs.Certificate;
+  /**
+   * RFC 9788 header protection: "clear" for a message sent signed only; "cipher" when the signed
+   * message is encrypted next (the payload is made here, inside the signature).
+   */
+  headerProtection?: HeaderProtection;
+}
+
+export interface EncryptMessageOptions extends EncryptOptions {
+  /** RFC 9788 header protection (hp="cipher"), optionally with the Subject obscured outside. */
+  headerProtection?: { hideSubject: boolean };
 }
 
 export interface SignAndEncryptOptions {
-  signing?: SignMessageOptions;
+  signing?: Omit<SignMessageOptions, 'headerProtection'>;
   encryption?: EncryptOptions;
+  headerProtection?: { hideSubject: boolean };
 }
 
 /** One MIME entity: its header lines (without line ends) and its body. */
@@ -38,21 +50,22 @@ interface Entity {
   body: Uint8Array;
 }
 
-const SIGN_OPTIONS = ['opaque', 'hash', 'rsaPss', 'encryptionCertificate'];
+const SIGN_OPTIONS = ['opaque', 'hash', 'rsaPss', 'encryptionCertificate', 'headerProtection'];
 const ENCRYPT_OPTIONS = ['cipher', 'rsaPadding', 'oaepHash'];
 
 /** Signs `raw`: multipart/signed (RFC 8551 section 3.5.3), or signed-data when `opaque`. */
 export async function signMessage(raw: Uint8Array, signer: Identity, options: SignMessageOptions, engine: SmimeWriteEngine): Promise<Uint8Array> {
   checkOptions(options, SIGN_OPTIONS);
-  const { outer, inner } = splitMessage(raw);
+  const { outer, inner } = splitMessage(raw, options.headerProtection);
   return assemble(outer, await signedEntity(inner, signer, options, engine));
 }
 
 /** Encrypts `raw` to every certificate in `recipients` (include the sender's own to keep a readable copy). */
-export async function encryptMessage(raw: Uint8Array, recipients: pkijs.Certificate[], options: EncryptOptions, engine: SmimeWriteEngine): Promise<Uint8Array> {
-  checkOptions(options, ENCRYPT_OPTIONS);
-  const { outer, inner } = splitMessage(raw);
-  return assemble(outer, await envelopedEntity(inner, recipients, options, engine));
+export async function encryptMessage(raw: Uint8Array, recipients: pkijs.Certificate[], options: EncryptMessageOptions, engine: SmimeWriteEngine): Promise<Uint8Array> {
+  const { headerProtection, ...encryption } = options;
+  checkOptions(encryption, ENCRYPT_OPTIONS);
+  const { outer, inner } = splitMessage(raw, headerProtection && { mode: 'cipher', hideSubject: headerProtection.hideSubject });
+  return assemble(outer, await envelopedEntity(inner, recipients, encryption, engine));
 }
 
 /** Signs, then encrypts the signed entity (RFC 8551 section 3.7): the signature is hidden from everyone but the recipients. */
@@ -63,10 +76,11 @@ export async function signAndEncryptMessage(
   options: SignAndEncryptOptions,
   engine: SmimeWriteEngine,
 ): Promise<Uint8Array> {
-  checkOptions(options, ['signing', 'encryption']);
-  checkOptions(options.signing ?? {}, SIGN_OPTIONS);
+  checkOptions(options, ['signing', 'encryption', 'headerProtection']);
+  checkOptions(options.signing ?? {}, SIGN_OPTIONS.filter((o) => o !== 'headerProtection'));
   checkOptions(options.encryption ?? {}, ENCRYPT_OPTIONS);
-  const { outer, inner } = splitMessage(raw);
+  const { headerProtection } = options;
+  const { outer, inner } = splitMessage(raw, headerProtection && { mode: 'cipher', hideSubject: headerProtection.hideSubject });
   const signed = await signedEntity(inner, signer, options.signing ?? {}, engine);
   return assemble(outer, await envelopedEntity(serialize(signed), recipients, options.encryption ?? {}, engine));
 }
@@ -116,17 +130,21 @@ function serialize(entity: Entity): Uint8Array {
   return joinBytes([...entity.headers.map((h) => `${h}${CRLF}`), CRLF, entity.body]);
 }
 
-/** The message's own header fields (everything but Content-*), and its content as one entity. */
-function splitMessage(raw: Uint8Array): { outer: Uint8Array[]; inner: Uint8Array } {
+/**
+ * The message's own header fields (everything but Content-*), and its content as one entity;
+ * with header protection the entity also carries the user-facing fields (RFC 9788).
+ */
+function splitMessage(raw: Uint8Array, protection?: HeaderProtection): { outer: Uint8Array[]; inner: Uint8Array } {
   const root = parseMime(raw);
   const fieldBytes = (h: HeaderField) => toCrlf(root.source.subarray(h.start, h.end));
-  const outer = root.headers.filter((h) => !h.key.startsWith('content-')).map(fieldBytes);
-  const content = root.headers.filter((h) => h.key.startsWith('content-')).map(fieldBytes);
+  let outer = root.headers.filter((h) => !h.key.startsWith('content-')).map(fieldBytes);
+  let content = root.headers.filter((h) => h.key.startsWith('content-')).map(fieldBytes);
   // RFC 2045 section 5.2: no Content-Type means US-ASCII text; 8-bit text from a composer is UTF-8.
   if (!root.headers.some((h) => h.key === 'content-type')) {
     const charset = bodyBytes(root).some((b) => b > 0x7f) ? 'utf-8' : 'us-ascii';
     content.unshift(joinBytes([`Content-Type: text/plain; charset=${charset}`]));
   }
+  if (protection) ({ outer, payloadHeaders: content } = protectHeaders(outer, content, protection));
   const inner = joinBytes([...content.flatMap((line) => [line, CRLF]), CRLF, bodyBytes(root)]);
   return { outer, inner };
 }
