@@ -12,6 +12,7 @@ const headers = (outerDiffers: ProtectedHeadersReport['outerDiffers']): Protecte
     { name: 'Reply-To', value: 'alice@example.org' },
   ],
   outerDiffers,
+  confidential: [],
 });
 
 describe('headerChangeSentences', () => {

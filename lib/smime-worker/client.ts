@@ -3,7 +3,7 @@
 // Private keys and the PKI fetcher stay in this thread: the worker asks for each operation.
 import type * as pkijs from 'pkijs';
 
-import type { EncryptOptions, Identity, ReadResult, SignAndEncryptOptions, SignMessageOptions, TrustSettings } from '@/lib/smime';
+import type { EncryptMessageOptions, Identity, ReadResult, SignAndEncryptOptions, SignMessageOptions, TrustSettings } from '@/lib/smime';
 import { SmimeError } from '@/lib/smime';
 
 import { SmimeWorkerError } from './errors';
@@ -33,7 +33,7 @@ export interface SmimeWorkerClient {
     call?: SmimeCallOptions,
   ): Promise<ReadResult>;
   signMessage(raw: Uint8Array, signer: Identity, options?: SignMessageOptions, call?: SmimeCallOptions): Promise<Uint8Array>;
-  encryptMessage(raw: Uint8Array, recipients: pkijs.Certificate[], options?: EncryptOptions, call?: SmimeCallOptions): Promise<Uint8Array>;
+  encryptMessage(raw: Uint8Array, recipients: pkijs.Certificate[], options?: EncryptMessageOptions, call?: SmimeCallOptions): Promise<Uint8Array>;
   signAndEncryptMessage(
     raw: Uint8Array,
     signer: Identity,

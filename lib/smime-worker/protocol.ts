@@ -2,7 +2,7 @@
 // structured clone: certificates travel as DER, keys as metadata only, Dates as epoch ms. The
 // worker never receives a private key: it sends a `key` request naming an identity by index and
 // the caller answers with the result of that one operation.
-import type { EncryptOptions, MessageReport, PkiFetchRequest, SignMessageOptions, TrustSettings } from '@/lib/smime';
+import type { EncryptMessageOptions, EncryptOptions, MessageReport, PkiFetchRequest, SignMessageOptions, TrustSettings } from '@/lib/smime';
 import type { KeyKind, KeyTransportPadding, NamedCurve, SignatureScheme } from '@/lib/smime/keys/key-operations';
 
 import type { WireError } from './errors';
@@ -45,7 +45,7 @@ export type WireSignOptions = Omit<SignMessageOptions, 'encryptionCertificate'> 
 export type WireRequest =
   | { op: 'read'; raw: Uint8Array; identities: WireIdentity[]; trust: WireTrust; knownCertificates: Uint8Array[] }
   | { op: 'sign'; raw: Uint8Array; signer: WireIdentity; options: WireSignOptions }
-  | { op: 'encrypt'; raw: Uint8Array; recipients: Uint8Array[]; options: EncryptOptions }
+  | { op: 'encrypt'; raw: Uint8Array; recipients: Uint8Array[]; options: EncryptMessageOptions }
   | {
       op: 'signAndEncrypt';
       raw: Uint8Array;

@@ -7,7 +7,7 @@
 // kind of wrapping (its own tests pass fake engines through it).
 import type * as pkijs from 'pkijs';
 
-import type { EncryptOptions, Identity, ReadResult, SignAndEncryptOptions, SignMessageOptions, TrustSettings } from '@/lib/smime';
+import type { EncryptMessageOptions, Identity, ReadResult, SignAndEncryptOptions, SignMessageOptions, TrustSettings } from '@/lib/smime';
 import { smimeReadEngine, smimeWriteEngine } from '@/lib/smime/engine';
 import type { SmimeReadEngine, SmimeWriteEngine } from '@/lib/smime/message/engine';
 import { readMessage } from '@/lib/smime/message/read-message';
@@ -18,7 +18,7 @@ import type { SmimePhase } from './protocol';
 export type SmimeCall =
   | { op: 'read'; raw: Uint8Array; context: { identities: Identity[]; trust: TrustSettings; knownCertificates?: pkijs.Certificate[] } }
   | { op: 'sign'; raw: Uint8Array; signer: Identity; options: SignMessageOptions }
-  | { op: 'encrypt'; raw: Uint8Array; recipients: pkijs.Certificate[]; options: EncryptOptions }
+  | { op: 'encrypt'; raw: Uint8Array; recipients: pkijs.Certificate[]; options: EncryptMessageOptions }
   | { op: 'signAndEncrypt'; raw: Uint8Array; signer: Identity; recipients: pkijs.Certificate[]; options: SignAndEncryptOptions };
 
 type OnPhase = (phase: SmimePhase) => void;

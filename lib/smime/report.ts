@@ -118,6 +118,11 @@ export interface ProtectedHeadersReport {
    * its HP-Outer record): changed or added in transit. `outer` is what the outer copy said.
    */
   outerDiffers: { name: string; outer: string }[];
+  /**
+   * With "cipher": the protected fields the sender kept confidential, by its HP-Outer record (left
+   * out of the outer header, or sent obscured such as Subject "[...]"). A reply keeps them so.
+   */
+  confidential: string[];
 }
 
 export interface MessageReport {

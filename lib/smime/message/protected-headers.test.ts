@@ -18,7 +18,22 @@ describe('readProtectedHeaders', () => {
         { name: 'Subject', value: 'Grüße' },
       ],
       outerDiffers: [],
+      confidential: [],
     });
+  });
+
+  it('hp="cipher": fields the HP-Outer record leaves out or obscures are confidential, the others not', () => {
+    const payload = entity([
+      'Content-Type: text/plain; hp="cipher"',
+      'From: a@example.org',
+      'Cc: c@example.org',
+      'Subject: Grüße',
+      'HP-Outer: From: a@example.org',
+      'HP-Outer: Subject: [...]',
+    ]);
+    expect(readProtectedHeaders(payload, OUTER, ENCRYPTED)).toMatchObject({ confidential: ['Cc', 'Subject'] });
+    // hp="clear" (or "cipher" on a message that was not encrypted) keeps nothing confidential.
+    expect(readProtectedHeaders(payload, OUTER, SIGNED)).toMatchObject({ mode: 'clear', confidential: [] });
   });
 
   it('hp="cipher" without any HP-Outer field falls back to comparing with the protected copy', () => {

@@ -39,19 +39,21 @@ export function readProtectedHeaders(payload: MimePart, outer: MimePart, protect
 
   const fields: ProtectedHeadersReport['fields'] = [];
   const outerDiffers: ProtectedHeadersReport['outerDiffers'] = [];
+  const confidential: string[] = [];
   for (const name of PROTECTED_FIELDS) {
     const inner = joined(headerValues(payload, name));
     if (inner !== null) fields.push({ name, value: inner });
+    const sentOutside = hpOuter ? joined(hpOuter.get(name.toLowerCase()) ?? []) : inner;
+    if (inner !== null && (sentOutside === null || normalized(sentOutside) !== normalized(inner))) confidential.push(name);
     const seen = joined(headerValues(outer, name));
     // Nothing outside is not a rewrite: the sender may have left it out (header confidentiality).
     if (seen === null) continue;
     // With hp="cipher" the sender recorded what it put outside (HP-Outer, section 2.2): "[...]" for an
     // obscured Subject is the sender's choice, not a change in transit. No HP-Outer field at all
     // (a sender that wrote none) falls back to comparing with the protected copy.
-    const expected = hpOuter ? joined(hpOuter.get(name.toLowerCase()) ?? []) : inner;
-    if (expected === null || normalized(seen) !== normalized(expected)) outerDiffers.push({ name, outer: seen });
+    if (sentOutside === null || normalized(seen) !== normalized(sentOutside)) outerDiffers.push({ name, outer: seen });
   }
-  return { mode, fields, outerDiffers };
+  return { mode, fields, outerDiffers, confidential };
 }
 
 /** The HP-Outer fields of the payload by lower-cased field name; null when it has none. */

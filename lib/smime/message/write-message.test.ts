@@ -159,7 +159,7 @@ describe('header protection (RFC 9788)', () => {
     expect(headerValues(payload, 'hp-outer')).toEqual([]);
     expect(headerValue(parseMime(out), 'subject')).toBe('=?UTF-8?B?R3LDvMOfZQ==?=');
     const { report } = await readBack(out);
-    expect(report.protectedHeaders).toEqual({ mode: 'clear', fields: FIELDS, outerDiffers: [] });
+    expect(report.protectedHeaders).toEqual({ mode: 'clear', fields: FIELDS, outerDiffers: [], confidential: [] });
     expect(report.signed).toBe(true);
   });
 
@@ -178,7 +178,7 @@ describe('header protection (RFC 9788)', () => {
     ]);
     const { report, plaintext } = await readBack(out);
     // The reader shows the protected Subject and reports no change in transit.
-    expect(report.protectedHeaders).toEqual({ mode: 'cipher', fields: FIELDS, outerDiffers: [] });
+    expect(report.protectedHeaders).toEqual({ mode: 'cipher', fields: FIELDS, outerDiffers: [], confidential: ['Subject'] });
     expect(headerValues(parseMime(plaintext), 'subject')).toEqual(['=?UTF-8?B?R3LDvMOfZQ==?=']);
   });
 
@@ -197,7 +197,7 @@ describe('header protection (RFC 9788)', () => {
     expect(headerValues(parseMime(out), 'subject')).toEqual(['[...]']);
     expect(parseMime(calls.signed[0]!.content).contentType.params.get('hp')).toBe('cipher');
     const { report } = await readBack(out);
-    expect(report).toMatchObject({ encrypted: true, signed: true, protectedHeaders: { mode: 'cipher', fields: FIELDS, outerDiffers: [] } });
+    expect(report).toMatchObject({ encrypted: true, signed: true, protectedHeaders: { mode: 'cipher', fields: FIELDS, outerDiffers: [], confidential: ['Subject'] } });
     // Signing first and encrypting next, as the composer does, gives the same message shape.
     const signed = await signMessage(PLAIN, signer, { headerProtection: { mode: 'cipher', hideSubject: true } }, engine);
     const twoSteps = await readBack(await encryptMessage(signed, [bob], {}, engine));

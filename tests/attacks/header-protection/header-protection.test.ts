@@ -60,6 +60,7 @@ describe('H1: RFC 9788 Appendix C test vector smime-one-part-hp (opaque signed-d
         { name: 'Message-ID', value: '<smime-one-part-hp@example>' },
       ],
       outerDiffers: [],
+      confidential: [],
     });
     expect(shownHeaders(plaintext).subject).toEqual(['smime-one-part-hp']);
   });
