@@ -66,6 +66,7 @@ export function ComposeDialog({
             draftUid={start.draftUid}
             focusBody={mode === 'reply' || mode === 'replyAll'}
             startEncrypted={sourceEncrypted || start.encrypted}
+            hideSubject={start.subjectHidden}
             onClose={onClose}
             onSent={onSent}
           />

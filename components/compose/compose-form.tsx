@@ -26,6 +26,8 @@ interface Props {
   focusBody: boolean;
   /** Encrypt starts on: the message answered (or the draft continued) was encrypted. */
   startEncrypted?: boolean;
+  /** Encrypted copies send the Subject as "[...]": the message answered (or the draft) hid it. */
+  hideSubject?: boolean;
   onClose: (outcome?: string) => void;
   onSent: (r: SendResult | ProtectedSendResult) => void;
 }
@@ -40,7 +42,7 @@ function stageText(stage: ProtectStage): string {
  * The composer's form. The browser builds the exact bytes; the server submits them and keeps
  * the same bytes in Sent. On any failure the form stays as it was, and the draft is saved.
  */
-export function ComposeForm({ from, initial, draftUid, focusBody, startEncrypted = false, onClose, onSent }: Props) {
+export function ComposeForm({ from, initial, draftUid, focusBody, startEncrypted = false, hideSubject = false, onClose, onSent }: Props) {
   const [fields, setFields] = useState(initial);
   const [touched, setTouched] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -68,7 +70,7 @@ export function ComposeForm({ from, initial, draftUid, focusBody, startEncrypted
     const { recipients } = readRecipients({ ...initial, to, cc, bcc });
     return { to: recipients.to.map((a) => a.address), cc: recipients.cc.map((a) => a.address), bcc: recipients.bcc.map((a) => a.address) };
   }, [initial, to, cc, bcc]);
-  const security = useSecurityChoices(useComposeSecurity(), from.address, addresses, startEncrypted);
+  const security = useSecurityChoices(useComposeSecurity(), from.address, addresses, startEncrypted, hideSubject);
 
   const draftProtection = security.draftProtection;
   const buildDraft = useCallback(async () => {
@@ -228,7 +230,20 @@ export function ComposeForm({ from, initial, draftUid, focusBody, startEncrypted
         </>
       )}
       <label htmlFor="compose-subject">Subject</label>
-      <input id="compose-subject" name="subject" type="text" autoComplete="off" value={fields.subject} onChange={(e) => update({ subject: e.target.value })} />
+      <input
+        id="compose-subject"
+        name="subject"
+        type="text"
+        autoComplete="off"
+        value={fields.subject}
+        aria-describedby={security.subjectHidden ? 'compose-subject-hidden' : undefined}
+        onChange={(e) => update({ subject: e.target.value })}
+      />
+      {security.subjectHidden && (
+        <p id="compose-subject-hidden" className="muted">
+          The subject is sent hidden (“[...]” outside the encryption), as in the message you are answering; only the recipients see it.
+        </p>
+      )}
       <fieldset className="format-toggle">
         <legend>Format</legend>
         {(['plain', 'rich'] as const).map((format) => (

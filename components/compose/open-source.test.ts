@@ -22,8 +22,17 @@ function security(read: ComposeSecurity['read'], identities = async () => []): C
   };
 }
 
-const result = (text: string, errors: { message: string }[] = []): ReadResult =>
-  ({ report: { encrypted: true, errors: [], layers: [{ kind: 'enveloped', errors }], text }, plaintext: INSIDE }) as unknown as ReadResult;
+const result = (text: string, errors: { message: string }[] = [], confidential?: string[]): ReadResult =>
+  ({
+    report: {
+      encrypted: true,
+      errors: [],
+      layers: [{ kind: 'enveloped', errors }],
+      text,
+      ...(confidential ? { protectedHeaders: { mode: 'cipher', fields: [], outerDiffers: [], confidential } } : {}),
+    },
+    plaintext: INSIDE,
+  }) as unknown as ReadResult;
 
 describe('openSource', () => {
   it('opens an encrypted original through the given reader, with the keys and trust', async () => {
@@ -32,14 +41,21 @@ describe('openSource', () => {
     expect(read).toHaveBeenCalledTimes(1);
     expect(read.mock.calls[0]![0]).toBe(ENCRYPTED);
     expect(read.mock.calls[0]![1]).toEqual({ identities: [], trust: { anchors: [], revocation: 'off' }, knownCertificates: [] });
-    expect(opened).toEqual({ content: INSIDE, encrypted: true });
+    expect(opened).toEqual({ content: INSIDE, encrypted: true, subjectHidden: false });
   });
 
   it('leaves plain originals and forwards as attachment alone', async () => {
     const read = vi.fn(async () => result(''));
-    expect(await openSource(PLAIN, 'reply', security(read))).toEqual({ content: PLAIN, encrypted: false });
-    expect(await openSource(ENCRYPTED, 'forwardAsAttachment', security(read))).toEqual({ content: ENCRYPTED, encrypted: false });
+    expect(await openSource(PLAIN, 'reply', security(read))).toEqual({ content: PLAIN, encrypted: false, subjectHidden: false });
+    expect(await openSource(ENCRYPTED, 'forwardAsAttachment', security(read))).toEqual({ content: ENCRYPTED, encrypted: false, subjectHidden: false });
     expect(read).not.toHaveBeenCalled();
+  });
+
+  it('notes a Subject its sender kept confidential (RFC 9788), so the answer hides it too', async () => {
+    const hidden = await openSource(ENCRYPTED, 'reply', security(async () => result('Secret.', [], ['Subject'])));
+    expect(hidden.subjectHidden).toBe(true);
+    const toOnly = await openSource(ENCRYPTED, 'reply', security(async () => result('Secret.', [], ['Cc'])));
+    expect(toOnly.subjectHidden).toBe(false);
   });
 
   it('says why an encrypted draft cannot be opened', async () => {

@@ -14,8 +14,12 @@ export class SourceUnreadableError extends Error {}
  * keys (the user asked to answer or continue it), in the S/MIME worker when there is one. Forward
  * as attachment keeps the bytes as they are.
  */
-export async function openSource(raw: Uint8Array, mode: ComposeStart, security: ComposeSecurity | null): Promise<{ content: Uint8Array; encrypted: boolean }> {
-  if (!security || mode === 'forwardAsAttachment' || !isPkcs7Mime(raw)) return { content: raw, encrypted: false };
+export async function openSource(
+  raw: Uint8Array,
+  mode: ComposeStart,
+  security: ComposeSecurity | null,
+): Promise<{ content: Uint8Array; encrypted: boolean; subjectHidden: boolean }> {
+  if (!security || mode === 'forwardAsAttachment' || !isPkcs7Mime(raw)) return { content: raw, encrypted: false, subjectHidden: false };
   const what = mode === 'draft' ? 'This draft' : 'The original message';
   const [identities, trust] = await Promise.all([
     security.identities.identitiesForReading().catch(() => {
@@ -30,5 +34,7 @@ export async function openSource(raw: Uint8Array, mode: ComposeStart, security: 
   if (encrypted && failed.length && !report.text) {
     throw new SourceUnreadableError(`${what} is encrypted and could not be opened: ${failed[0]!.message}`);
   }
-  return { content: plaintext, encrypted };
+  // The sender kept the Subject out of the clear header (RFC 9788): the answer does the same.
+  const subjectHidden = encrypted && (report.protectedHeaders?.confidential.includes('Subject') ?? false);
+  return { content: plaintext, encrypted, subjectHidden };
 }

@@ -11,8 +11,11 @@ import type { ComposeSecurity } from './security-context';
 
 export type ComposeStartState =
   | { state: 'loading' }
-  /** `encrypted`: the original was encrypted (a reply or a continued draft starts with Encrypt on). */
-  | { state: 'ready'; fields: ComposeFields; draftUid: number | null; encrypted: boolean }
+  /**
+   * `encrypted`: the original was encrypted (a reply or a continued draft starts with Encrypt on);
+   * `subjectHidden`: its sender hid the Subject outside the encryption (RFC 9788), so the answer does too.
+   */
+  | { state: 'ready'; fields: ComposeFields; draftUid: number | null; encrypted: boolean; subjectHidden: boolean }
   | { state: 'error'; message: string };
 
 /**
@@ -27,7 +30,7 @@ export function useComposeStart(
 ): ComposeStartState {
   const needsSource = mode !== 'new' && source !== undefined;
   const [state, setState] = useState<ComposeStartState>(() =>
-    needsSource ? { state: 'loading' } : { state: 'ready', fields: emptyFields(), draftUid: null, encrypted: false },
+    needsSource ? { state: 'loading' } : { state: 'ready', fields: emptyFields(), draftUid: null, encrypted: false, subjectHidden: false },
   );
   const folder = source?.folder;
   const uid = source?.uid;
@@ -37,9 +40,9 @@ export function useComposeStart(
     (async () => {
       try {
         const raw = await api.messageSource(folder, uid);
-        const { content, encrypted } = await openSource(raw, mode, security);
+        const { content, encrypted, subjectHidden } = await openSource(raw, mode, security);
         const parsed = await parseMessage(content);
-        if (live) setState({ state: 'ready', fields: startFields(mode, parsed, content, self), draftUid: mode === 'draft' ? uid : null, encrypted });
+        if (live) setState({ state: 'ready', fields: startFields(mode, parsed, content, self), draftUid: mode === 'draft' ? uid : null, encrypted, subjectHidden });
       } catch (e) {
         const message = e instanceof MessageParseError || e instanceof SourceUnreadableError ? e.message : errorMessage(e, 'The original message could not be loaded.');
         if (live) setState({ state: 'error', message });

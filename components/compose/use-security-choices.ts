@@ -83,6 +83,7 @@ export function useSecurityChoices(
   from: string,
   recipients: Record<RecipientField, string[]>,
   startEncrypted: boolean,
+  hideSubject = false,
 ) {
   // The organisation's policy arrives with GET /api/security, maybe after the composer opened:
   // until then the toggles show the default policy, and protect() waits for the real one.
@@ -148,8 +149,9 @@ export function useSecurityChoices(
       signingFormat: security?.signingFormat?.() ?? current.defaultSigningFormat,
       sendUnencryptedTo: [...unencrypted],
       attachOwnCertificate: attachCertificate,
+      hideSubject,
     }),
-    [from, recipients, sign, encrypt, security, unencrypted, attachCertificate],
+    [from, recipients, sign, encrypt, security, unencrypted, attachCertificate, hideSubject],
   );
 
   const plan = useMemo(() => (keys.state === 'ready' ? decideSend(choices(policy), keys, assessments, policy) : null), [keys, choices, assessments, policy]);
@@ -220,8 +222,8 @@ export function useSecurityChoices(
       return { mode: 'refuse', message: 'The draft is not saved: Encrypt is on and you have no encryption certificate to protect it. Import one in Settings, or turn Encrypt off to save it unencrypted.' };
     }
     const cipher = policyCipher([], policy);
-    return { mode: 'encrypt', save: (raw) => encryptDraft(raw, own, cipher, security.smime ?? localSmime) };
-  }, [security, encrypt, keys, policy]);
+    return { mode: 'encrypt', save: (raw) => encryptDraft(raw, own, cipher, security.smime ?? localSmime, hideSubject) };
+  }, [security, encrypt, keys, policy, hideSubject]);
 
   return {
     enabled: security !== null,
@@ -236,6 +238,8 @@ export function useSecurityChoices(
     rows,
     keys,
     problems: plan?.problems ?? [],
+    /** The Subject goes out as "[...]" (every copy encrypted, and the message answered hid it). */
+    subjectHidden: plan?.headerProtection?.mode === 'cipher' && plan.headerProtection.hideSubject,
     protect,
     draftProtection,
   };

@@ -5,14 +5,14 @@
 // stand in for lib/smime; between heavy steps we yield so the page can draw the progress.
 import type * as pkijs from 'pkijs';
 
-import type { EncryptOptions, Identity, SignAndEncryptOptions, SignMessageOptions } from '../smime';
+import type { EncryptMessageOptions, EncryptOptions, Identity, SignAndEncryptOptions, SignMessageOptions } from '../smime';
 import * as smime from '../smime';
 import type { SendPlan } from './send-plan';
 
 /** The lib/smime writing verbs, as lib/smime (or a worker client with the same signatures) offers them. */
 export interface ComposeSmime {
   signMessage(raw: Uint8Array, signer: Identity, options?: SignMessageOptions): Promise<Uint8Array>;
-  encryptMessage(raw: Uint8Array, recipients: pkijs.Certificate[], options?: EncryptOptions): Promise<Uint8Array>;
+  encryptMessage(raw: Uint8Array, recipients: pkijs.Certificate[], options?: EncryptMessageOptions): Promise<Uint8Array>;
   signAndEncryptMessage(raw: Uint8Array, signer: Identity, recipients: pkijs.Certificate[], options?: SignAndEncryptOptions): Promise<Uint8Array>;
 }
 
@@ -51,7 +51,9 @@ export async function buildProtected(raw: Uint8Array, plan: SendPlan, options: B
     if (!plan.signer || !plan.signing) throw new Error('buildProtected: signing without a signer');
     options.onProgress?.({ step: 'signing' });
     await pause();
-    content = await engine.signMessage(raw, plan.signer, { opaque: plan.signing.format === 'opaque', hash: plan.signing.hash });
+    const signing = { opaque: plan.signing.format === 'opaque', hash: plan.signing.hash };
+    // The payload made here, inside the signature, carries the header fields (RFC 9788).
+    content = await engine.signMessage(raw, plan.signer, plan.headerProtection ? { ...signing, headerProtection: plan.headerProtection } : signing);
   }
   const encrypted = plan.envelopes.filter((e) => e.encryptTo.length > 0);
   let done = 0;
@@ -59,7 +61,10 @@ export async function buildProtected(raw: Uint8Array, plan: SendPlan, options: B
     if (envelope.encryptTo.length === 0) return content;
     options.onProgress?.({ step: 'encrypting', done, total: encrypted.length });
     await pause();
-    const out = await engine.encryptMessage(content, envelope.encryptTo, envelope.cipher ? { cipher: envelope.cipher } : {});
+    const encryption: EncryptMessageOptions = envelope.cipher ? { cipher: envelope.cipher } : {};
+    // Not signed: the payload is made here, inside the encryption.
+    if (!plan.sign && plan.headerProtection?.mode === 'cipher') encryption.headerProtection = { hideSubject: plan.headerProtection.hideSubject };
+    const out = await engine.encryptMessage(content, envelope.encryptTo, encryption);
     done++;
     return out;
   };
@@ -74,8 +79,17 @@ export async function buildProtected(raw: Uint8Array, plan: SendPlan, options: B
 
 /**
  * A draft of a message with Encrypt on: encrypted to the sender only (it stays in the user's
- * own Drafts). The header fields (Subject, recipients, Bcc too) stay readable, as in any S/MIME message.
+ * own Drafts). The header fields (recipients, Bcc too) stay readable, as in any S/MIME message;
+ * a Subject the message keeps hidden is hidden in the draft too (RFC 9788, "[...]" outside).
  */
-export function encryptDraft(raw: Uint8Array, ownCertificate: pkijs.Certificate, cipher: EncryptOptions['cipher'] | null, engine: ComposeSmime = localSmime): Promise<Uint8Array> {
-  return engine.encryptMessage(raw, [ownCertificate], cipher ? { cipher } : {});
+export function encryptDraft(
+  raw: Uint8Array,
+  ownCertificate: pkijs.Certificate,
+  cipher: EncryptOptions['cipher'] | null,
+  engine: ComposeSmime = localSmime,
+  hideSubject = false,
+): Promise<Uint8Array> {
+  const options: EncryptMessageOptions = cipher ? { cipher } : {};
+  if (hideSubject) options.headerProtection = { hideSubject: true };
+  return engine.encryptMessage(raw, [ownCertificate], options);
 }

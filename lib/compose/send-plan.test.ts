@@ -330,9 +330,38 @@ describe('buildProtected', () => {
     };
     const plan = await planProtectedSend(choices({ to: ['x@sealpost.test'], encrypt: false, signingFormat: 'opaque' }), keys(), deps());
     const built = await buildProtected(message('x@sealpost.test'), plan, { smime: engine });
-    expect(calls).toEqual(['{"opaque":true,"hash":"SHA-256"}']);
+    expect(calls).toEqual(['{"opaque":true,"hash":"SHA-256","headerProtection":{"mode":"clear"}}']);
     expect(new TextDecoder().decode(built.raw)).toContain('smime-type=signed-data');
     expect((await openAs('bob', built.raw)).report.signed).toBe(true);
+  });
+
+  it('protects the header fields (RFC 9788): "cipher" with the Subject hidden when every copy is encrypted, signed or not', async () => {
+    book = { 'bob@sealpost.test': [{ name: 'bob', origin: 'harvested' }] };
+    for (const sign of [true, false]) {
+      const plan = await planProtectedSend(choices({ to: ['bob@sealpost.test'], sign, hideSubject: true }), keys(), deps());
+      expect(plan.headerProtection).toEqual({ mode: 'cipher', hideSubject: true });
+      const built = await buildProtected(message('bob@sealpost.test'), plan);
+      const outside = new TextDecoder().decode(built.raw);
+      expect(outside, `sign: ${sign}`).toContain('Subject: [...]');
+      expect(outside).not.toContain('plans');
+      const { report } = await openAs('bob', built.raw);
+      expect(report, `sign: ${sign}`).toMatchObject({ signed: sign, protectedHeaders: { mode: 'cipher', confidential: ['Subject'], outerDiffers: [] } });
+      expect(report.protectedHeaders?.fields).toContainEqual({ name: 'Subject', value: 'plans' });
+    }
+  });
+
+  it('an unencrypted copy keeps the Subject visible and protects it as "clear"; plain sending protects nothing', async () => {
+    book = { 'bob@sealpost.test': [{ name: 'bob', origin: 'harvested' }] };
+    const withCopy = await planProtectedSend(
+      choices({ to: ['bob@sealpost.test', 'nobody@sealpost.test'], sendUnencryptedTo: ['nobody@sealpost.test'], hideSubject: true }),
+      keys(),
+      deps(),
+    );
+    expect(withCopy.headerProtection).toEqual({ mode: 'clear' });
+    const built = await buildProtected(message('bob@sealpost.test, nobody@sealpost.test'), withCopy);
+    expect(new TextDecoder().decode(built.separate[0]!.raw)).toContain('Subject: plans');
+    expect((await openAs('bob', built.raw)).report.protectedHeaders).toMatchObject({ mode: 'clear', confidential: [] });
+    expect((await planProtectedSend(choices({ to: ['bob@sealpost.test'], sign: false, encrypt: false }), keys(), deps())).headerProtection).toBeNull();
   });
 
   it('refuses a blocked plan', async () => {

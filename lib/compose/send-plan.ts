@@ -10,7 +10,7 @@
 import type * as pkijs from 'pkijs';
 
 import type { SecurityPolicy, SendCipherChoice, SignatureHash } from '../policy/security-policy';
-import { chooseSendCipher, type Identity } from '../smime';
+import { type HeaderProtection, chooseSendCipher, type Identity } from '../smime';
 import { type AssessDependencies, type RecipientAssessment, assessRecipients, normalizeAddress } from './recipient-assessment';
 
 export type RecipientField = 'to' | 'cc' | 'bcc';
@@ -30,6 +30,8 @@ export interface SendChoices {
   sendUnencryptedTo: string[];
   /** Attach the sender's certificate (certs-only smime.p7c); the plan only carries it through. */
   attachOwnCertificate?: boolean;
+  /** Send the Subject as "[...]" outside the encryption (RFC 9788), as the message answered did. */
+  hideSubject?: boolean;
 }
 
 export interface SenderKeys {
@@ -90,6 +92,11 @@ export interface SendPlan {
   signer: Identity | null;
   signing: { format: 'clear' | 'opaque'; hash: SigningHash } | null;
   attachOwnCertificate: boolean;
+  /**
+   * RFC 9788 header protection for the content: "clear" when it also travels unencrypted (signed
+   * only, or an explicit unencrypted copy), "cipher" when every copy is encrypted; null: nothing protected.
+   */
+  headerProtection: HeaderProtection | null;
   /** The main message first. Empty when blocked. */
   envelopes: SendEnvelope[];
 }
@@ -190,6 +197,12 @@ export function decideSend(choices: SendChoices, keys: SenderKeys, assessments: 
   }
 
   const blocked = problems.length > 0;
+  const everyCopyEncrypted = envelopes.length > 0 && envelopes.every((e) => e.encryptTo.length > 0);
+  const headerProtection: HeaderProtection | null = everyCopyEncrypted
+    ? { mode: 'cipher', hideSubject: choices.hideSubject ?? false }
+    : choices.sign
+      ? { mode: 'clear' }
+      : null;
   return {
     recipients: plans,
     blocked,
@@ -199,6 +212,7 @@ export function decideSend(choices: SendChoices, keys: SenderKeys, assessments: 
     signer: choices.sign ? keys.signer : null,
     signing,
     attachOwnCertificate: choices.attachOwnCertificate ?? false,
+    headerProtection,
     envelopes: blocked ? [] : envelopes,
   };
 }
