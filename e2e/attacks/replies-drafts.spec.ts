@@ -17,7 +17,7 @@ import { findMessages, waitForMessages } from '../support/imap-read';
 import { signIn } from '../support/login';
 import { appendMessage } from '../support/mailbox';
 import { RequestRecorder, describeRequests } from '../support/request-recorder';
-import { importIdentity, messageBody, openMessage } from '../support/smime-browser';
+import { escapeRegExp, importIdentity, messageBody, openMessage } from '../support/smime-browser';
 import { htmlEntity, textEntity } from '../support/smime-pki';
 import { encryptTo, entityOf, messageOf, multipart, opensslDecrypt } from './attack-kit';
 
@@ -79,6 +79,73 @@ test('E6 a reply to encrypted mail starts encrypted, to the original parties', a
   await expect(reply.getByLabel('Cc', { exact: true })).toHaveValue('carol@sealpost.test');
   await expect(toggle(reply, 'Encrypt')).toHaveAttribute('aria-pressed', 'true');
 });
+
+test('E6 a reply to mail whose sender hid the Subject (RFC 9788 hp="cipher") keeps it hidden outside the encryption', async ({ page }) => {
+  test.setTimeout(120_000);
+  const id = randomUUID();
+  const realSubject = `Merger talks ${id}`;
+  // The sender's obscured Subject, unique so the row can be found; HP-Outer records it as sent.
+  const outerSubject = `[...] ${id.slice(0, 8)}`;
+  const text = `Terms attached ${id.slice(0, 8)}`;
+  const payload = [
+    `From: ${ALICE}`,
+    `To: ${BOB}`,
+    `Subject: ${realSubject}`,
+    `HP-Outer: From: ${ALICE}`,
+    `HP-Outer: To: ${BOB}`,
+    `HP-Outer: Subject: ${outerSubject}`,
+    'Content-Type: text/plain; charset=us-ascii; hp="cipher"',
+    '',
+    text,
+    '',
+  ].join('\r\n');
+  await appendMessage('bob', await encryptTo('bob', payload, { subject: outerSubject, from: ALICE, cipher: 'aes-256-gcm' }));
+
+  await signIn(page, 'bob');
+  await importIdentity(page, 'bob');
+  await page.getByRole('listbox', { name: 'Messages' }).getByRole('option', { name: new RegExp(escapeRegExp(outerSubject)) }).click();
+  const pane = page.getByRole('region', { name: 'Reading pane' });
+  // The reader shows the protected Subject; the sender's choice to hide it is no change in transit.
+  await expect(pane.getByRole('heading', { name: realSubject })).toBeVisible();
+  await expect(pane.getByRole('region', { name: 'Message security' })).toContainText(/^Encrypted with AES-256-GCM/);
+  await expect(pane.getByRole('region', { name: 'Message security' })).not.toContainText('in transit');
+
+  await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Reply', exact: true }).click();
+  const reply = page.getByRole('dialog', { name: 'Reply' });
+  await expect(reply.getByRole('textbox', { name: 'Subject' })).toHaveValue(`Re: ${realSubject}`);
+  await expect(toggle(reply, 'Encrypt')).toHaveAttribute('aria-pressed', 'true');
+  // alice's certificate comes from the directory; then the plan says every copy is encrypted.
+  await expect(reply.getByText('The subject is sent hidden')).toBeVisible({ timeout: 30_000 });
+  await reply.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Message sent.' })).toBeVisible({ timeout: 30_000 });
+
+  // What the servers hold: "[...]" outside; the real Subject only inside, for alice and for bob's Sent copy.
+  for (const [user, folder] of [
+    ['alice', 'INBOX'],
+    ['bob', 'Sent'],
+  ] as const) {
+    const candidates = await waitForMessagesMatching(user, folder, '[...]', async (source) => (await opensslDecrypt(user, source).catch(() => Buffer.alloc(0))).includes(id));
+    expect(candidates, `${user} ${folder}`).toHaveLength(1);
+    const source = candidates[0]!.source;
+    expect(source.toString('latin1')).not.toContain('Merger');
+    expect(source.toString('latin1')).toMatch(/^Subject: \[\.\.\.\]\r?$/m);
+    const inside = (await opensslDecrypt(user, source)).toString('latin1');
+    expect(inside).toContain(`Subject: Re: ${realSubject}`);
+    expect(inside).toMatch(/hp="cipher"/);
+    expect(inside).toMatch(/^HP-Outer: Subject: \[\.\.\.\]\r?$/m);
+  }
+});
+
+/** Polls `folder` for messages with this Subject that `matches` accepts (the Subject alone is not unique). */
+async function waitForMessagesMatching(user: string, folder: string, subject: string, matches: (source: Buffer) => Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = [];
+    for (const m of await findMessages(user, folder, subject)) if (await matches(m.source)) found.push(m);
+    if (found.length > 0 || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 test('E7 ciphertext planted in Drafts: continuing it signs nothing, and the autosaved copy stays encrypted', async ({ page }) => {
   test.setTimeout(120_000);
