@@ -42,8 +42,11 @@ export function MessageBody({
   }, [message, allowRemoteImages]);
 
   useEffect(() => onBlockedRemote(blocked), [blocked, onBlockedRemote]);
+  // A new document gets a new frame: Chromium drops a srcdoc change that lands while the frame is
+  // still loading its first document (cid: images filled in just after the text showed).
   return (
     <iframe
+      key={doc}
       className="message-frame"
       title="Message body"
       sandbox="allow-popups allow-popups-to-escape-sandbox"

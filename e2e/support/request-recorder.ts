@@ -14,6 +14,9 @@ import type { Secret } from './smime-secrets';
 // - context.on('request') sees the same, plus redirect hops and page requests that a service
 //   worker answers itself (context.route cannot intercept those); it is recorded too.
 // - WebSockets bypass both: page.on('websocket') records their URLs and every frame sent.
+// - Sandboxed iframes (the message body) only because playwright.config.ts turns off
+//   IsolateSandboxedIframes: in a process of their own, neither route nor event sees their
+//   requests (checked against a real server; efail.spec.ts E1's control covers it).
 // Not seen: what Chromium sends on its own outside any page (background networking, turned off
 // in playwright.config.ts). Bodies are searched as sent: a compressed body would need inflating
 // first (the app sends none).
