@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { type DemoUser, demoPki } from '../support/smime-pki';
@@ -103,30 +101,7 @@ export function flipCbcBlocks(der: Buffer, plaintext: Buffer, chosen: Map<number
   return out;
 }
 
-export interface Tracker {
-  origin: string;
-  /** Paths (with query) of every request that reached the server. */
-  reached: string[];
-  close: () => Promise<void>;
-}
-
-/** A server standing for the attacker's: it answers a 1x1 GIF and counts what reaches it. */
-export async function startTracker(port = 0): Promise<Tracker> {
-  const reached: string[] = [];
-  const server = http.createServer((req, res) => {
-    reached.push(req.url ?? '');
-    res.writeHead(200, { 'content-type': 'image/gif' }).end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    reached,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
+export { type Tracker, startTracker } from '../support/tracker';
 
 /** Requests recorded since `from` (an index into the recorder) that left the app's own origin. */
 export async function foreignRequests(recorder: RequestRecorder, appOrigin: string, from = 0): Promise<string[]> {

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -13,6 +11,7 @@ import { appendMessage } from '../support/mailbox';
 import { type SecondApp, startSecondApp } from '../support/second-app';
 import { importIdentity, messageBody, openMessage, sendMessage } from '../support/smime-browser';
 import { htmlEntity, opensslEncrypt, opensslSign, plainMessage, replaceHeader, tamper, textEntity } from '../support/smime-pki';
+import { startTracker } from '../support/tracker';
 
 // What the reader warns about, in real Chromium against the test stack and its demo PKI (dave's
 // certificate is revoked, erin's expired; the organisation trusts the demo root). Bob reads; the
@@ -198,13 +197,8 @@ test.describe('what the message cannot fake', () => {
   test('decrypted mail never loads remote content: no request leaves the browser, no "Show remote images"', async ({ page }) => {
     test.setTimeout(60_000);
     // A server of our own stands for the sender's tracker: it counts what reaches it.
-    const reached: string[] = [];
-    const tracker = http.createServer((req, res) => {
-      reached.push(req.url ?? '');
-      res.writeHead(200, { 'content-type': 'image/gif' }).end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
-    });
-    await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(tracker.address() as AddressInfo).port}`;
+    const tracker = await startTracker();
+    const { origin, reached } = tracker;
     const seen: string[] = [];
     page.context().on('request', (r) => {
       if (r.url().startsWith(origin)) seen.push(r.url());
@@ -258,7 +252,7 @@ test.describe('what the message cannot fake', () => {
       expect(reached.filter((u) => u.includes('/encrypted'))).toEqual([]);
       expect(reached.filter((u) => !seen.includes(origin + u))).toEqual([]);
     } finally {
-      await new Promise((resolve) => tracker.close(resolve));
+      await tracker.close();
     }
   });
 });
